@@ -1,0 +1,121 @@
+"""One small interface in front of every store: embedded Oxigraph on disk (default), in memory, remote SPARQL 1.1.
+
+Data layout in every store:
+    graph/report/{h}   one named graph per report: everything read from that report alone
+    graph/entities     one description of each shared node (agency, instrument, event, region): types,
+                       labels, kinds. Shared, so that a label is stored once however many reports cite it
+                       (in a union default graph a triple held by two graphs would be counted twice).
+    graph/ontology     ontology/ and the SKOS schemes, so labels of classes and kinds can be shown
+    graph/build        bookkeeping: the content hash of each report graph (for incremental builds)
+
+Queries see the union of all graphs as their default graph unless a protocol dataset is given.
+Writes go through `Store.transaction()`: everything in one transaction becomes visible at once, or not at all.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import IO, Iterable, Iterator
+
+from rdflib.term import Node
+
+
+class StoreError(Exception):
+    """The store failed (unreachable, corrupt, locked). The message is fit for a user."""
+
+
+class QueryError(Exception):
+    """The query is wrong (syntax, forbidden operation). The message is fit for a user: HTTP 400."""
+
+
+class QueryTimeout(Exception):
+    """The query ran past its time limit: HTTP 503 (or 504) with a clear message."""
+
+
+@dataclass
+class Result:
+    """A query result as rdflib terms. kind: 'select' | 'ask' | 'graph'."""
+    kind: str
+    vars: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)   # select: var -> term (unbound vars absent)
+    boolean: bool | None = None                                 # ask
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)  # construct / describe
+    truncated: bool = False                                     # rows were cut at the row cap
+
+
+@dataclass
+class Serialized:
+    """A query result already serialised for an HTTP response."""
+    body: bytes
+    media_type: str
+    truncated: bool = False
+
+
+class Transaction(ABC):
+    @abstractmethod
+    def replace_graph(self, graph: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Drop the named graph and put these triples in it."""
+
+    @abstractmethod
+    def add(self, graph: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Add triples to a named graph (set semantics: a triple already there is not added twice)."""
+
+    @abstractmethod
+    def remove_graph(self, graph: str) -> None: ...
+
+    @abstractmethod
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update inside the transaction (used for housekeeping such as dropping orphan entities)."""
+
+
+class Store(ABC):
+    @abstractmethod
+    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None, max_rows: int | None = None) -> Result:
+        """Run a read-only query in process and return rdflib terms. For bounded queries (pages, stats)."""
+
+    @abstractmethod
+    def query_serialized(self, sparql: str, media_type: str, *, default_graphs: list[str] | None = None,
+                         named_graphs: list[str] | None = None, timeout_s: float | None = None,
+                         max_rows: int | None = None) -> Serialized:
+        """Run a user's query (from /sparql) under a time limit and serialise it in `media_type`.
+
+        Raises QueryError for syntax errors and for anything but SELECT/ASK/CONSTRUCT/DESCRIBE (updates, LOAD,
+        SERVICE ...), QueryTimeout past `timeout_s`.
+        """
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """Writes; committed when the block exits normally, discarded when it raises or the process dies."""
+
+    @abstractmethod
+    def graph_names(self) -> list[str]: ...
+
+    @abstractmethod
+    def dump(self, out: IO[bytes], fmt: str) -> int:
+        """Stream the whole dataset to `out` ('nquads' | 'ntriples' | 'turtle' | 'trig'); returns the triple/quad count."""
+
+    def __len__(self) -> int:  # number of quads
+        r = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(r.rows[0]["n"]) if r.rows else 0
+
+    def generation(self) -> str:
+        """An opaque value that changes whenever committed data changes (for ETags and cache invalidation)."""
+        return "0"
+
+    def close(self) -> None:
+        pass
+
+
+def open_store(spec: str) -> Store:
+    """'oxigraph:PATH' | 'memory:' | 'http(s)://host/sparql' (remote SPARQL 1.1 Query/Update/GSP store)."""
+    if spec.startswith("memory:"):
+        from kg.store.memory import MemoryStore
+        return MemoryStore()
+    if spec.startswith(("http://", "https://")):
+        from kg.store.remote import RemoteStore
+        return RemoteStore(spec)
+    path = spec.split(":", 1)[1] if spec.startswith("oxigraph:") else spec
+    from kg.store.oxigraph import OxigraphStore
+    return OxigraphStore(path)
