@@ -1,0 +1,343 @@
+"""Query, serialisation and transactions over a pyoxigraph.Store: shared by the memory and on-disk backends."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import threading
+import time
+from contextlib import contextmanager
+from typing import IO, Iterable, Iterator
+from xml.sax.saxutils import escape as xml_escape
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.store.base import QueryError, QueryTimeout, Result, Serialized, Store, StoreError, Transaction
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# Result media types we produce; the web tier negotiates among these.
+SELECT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
+                "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+
+# Strings, IRIs and comments are blanked before looking for keywords, so "SERVICE" inside a literal is harmless.
+_NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
+_FORBIDDEN = re.compile(r"\bSERVICE\b", re.I)
+_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
+
+
+def check_query(sparql: str) -> None:
+    """Refuse what a public read-only endpoint must never run. The engine's parser catches the rest."""
+    bare = _NOISE.sub(" ", sparql)
+    if _FORBIDDEN.search(bare):
+        raise QueryError("SERVICE (federated query) is not allowed on this endpoint: no outbound requests are made")
+    if _UPDATE.search(bare) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", bare, re.I):
+        raise QueryError("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP ...) is refused")
+
+
+def to_rdflib(term) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == XSD_STRING else URIRef(dt))
+    raise TypeError(f"unsupported term {term!r}")  # RDF-star triples are not produced by GovKG
+
+
+def to_ox(term: Node):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _graphs(names: list[str] | None):
+    return [ox.NamedNode(g) for g in names] if names else None
+
+
+def run_query(store: ox.Store, sparql: str, default_graphs=None, named_graphs=None):
+    """Parse and start a query; the union of all graphs is the default graph unless a dataset is given."""
+    check_query(sparql)
+    kwargs = {}
+    if default_graphs:
+        kwargs["default_graph"] = _graphs(default_graphs)
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs:
+        kwargs["named_graphs"] = _graphs(named_graphs)
+    try:
+        return store.query(sparql, **kwargs)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except OSError as exc:
+        raise StoreError(f"store error: {exc}") from None
+
+
+# --- serialisation of SELECT results (our own, so that the row cap can cut the stream) -----------------
+
+def _term_json(t) -> dict:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    d = {"type": "literal", "value": t.value}
+    if t.language:
+        d["xml:lang"] = t.language
+    elif t.datatype.value != XSD_STRING:
+        d["datatype"] = t.datatype.value
+    return d
+
+
+def _term_xml(t) -> str:
+    if isinstance(t, ox.NamedNode):
+        return f"<uri>{xml_escape(t.value)}</uri>"
+    if isinstance(t, ox.BlankNode):
+        return f"<bnode>{xml_escape(t.value)}</bnode>"
+    attrs = ""
+    if t.language:
+        attrs = f' xml:lang="{xml_escape(t.language)}"'
+    elif t.datatype.value != XSD_STRING:
+        attrs = f' datatype="{xml_escape(t.datatype.value)}"'
+    return f"<literal{attrs}>{xml_escape(t.value)}</literal>"
+
+
+def _term_tsv(t) -> str:
+    return str(t)  # pyoxigraph's str() is the N-Triples / Turtle form the TSV format asks for
+
+
+def serialize_select(variables: list[str], rows: list[list], fmt: str, truncated: bool) -> bytes:
+    if fmt == "json":
+        doc = {"head": {"vars": variables}, "results": {"bindings": [
+            {v: _term_json(t) for v, t in zip(variables, row) if t is not None} for row in rows]}}
+        if truncated:
+            doc["head"]["link"] = ["truncated"]  # SPARQL JSON allows links in head; also sent as a header
+        return json.dumps(doc, ensure_ascii=False).encode()
+    if fmt == "xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+        out += [f'<variable name="{v}"/>' for v in variables]
+        out.append("</head><results>")
+        for row in rows:
+            out.append("<result>")
+            out += [f'<binding name="{v}">{_term_xml(t)}</binding>' for v, t in zip(variables, row) if t is not None]
+            out.append("</result>")
+        out.append("</results></sparql>\n")
+        return "".join(out).encode()
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(variables)
+        for row in rows:
+            w.writerow(["" if t is None else t.value for t in row])
+        return buf.getvalue().encode()
+    if fmt == "tsv":
+        lines = ["\t".join("?" + v for v in variables)]
+        lines += ["\t".join("" if t is None else _term_tsv(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode()
+    raise ValueError(fmt)
+
+
+def serialize_ask(value: bool, fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+                f'<boolean>{"true" if value else "false"}</boolean></sparql>\n').encode()
+    return (b"true\n" if value else b"false\n")
+
+
+def execute_serialized(store: ox.Store, sparql: str, media_type: str, default_graphs=None, named_graphs=None,
+                       max_rows: int | None = None, deadline: float | None = None) -> Serialized:
+    """Run and serialise. `media_type` is one of SELECT_TYPES for SELECT/ASK, GRAPH_TYPES for CONSTRUCT/DESCRIBE;
+    when it does not fit the query form the form's default is used (JSON, Turtle)."""
+    res = run_query(store, sparql, default_graphs, named_graphs)
+
+    def tick():
+        if deadline is not None and time.monotonic() > deadline:
+            raise QueryTimeout("query time limit reached")
+
+    if isinstance(res, ox.QueryBoolean) or isinstance(res, bool):
+        fmt = SELECT_TYPES.get(media_type, "json")
+        mt = media_type if media_type in SELECT_TYPES else "application/sparql-results+json"
+        return Serialized(serialize_ask(bool(res), fmt), mt)
+    if isinstance(res, ox.QuerySolutions):
+        fmt = SELECT_TYPES.get(media_type, "json")
+        mt = media_type if media_type in SELECT_TYPES else "application/sparql-results+json"
+        variables = [v.value for v in res.variables]
+        rows, truncated = [], False
+        for i, sol in enumerate(res):
+            if max_rows is not None and i >= max_rows:
+                truncated = True
+                break
+            if i % 1000 == 0:
+                tick()
+            rows.append([sol[v] for v in variables])
+        tick()
+        return Serialized(serialize_select(variables, rows, fmt, truncated), mt, truncated)
+    # CONSTRUCT / DESCRIBE
+    rdf_format = GRAPH_TYPES.get(media_type)
+    mt = media_type
+    if rdf_format is None:
+        rdf_format, mt = ox.RdfFormat.TURTLE, "text/turtle"
+    triples, truncated = [], False
+    for i, t in enumerate(res):
+        if max_rows is not None and i >= max_rows:
+            truncated = True
+            break
+        if i % 1000 == 0:
+            tick()
+        triples.append(t)
+    tick()
+    return Serialized(ox.serialize(triples, format=rdf_format) or b"", mt, truncated)
+
+
+def execute_result(store: ox.Store, sparql: str, default_graphs=None, named_graphs=None,
+                   max_rows: int | None = None) -> Result:
+    res = run_query(store, sparql, default_graphs, named_graphs)
+    if isinstance(res, ox.QuerySolutions):
+        variables = [v.value for v in res.variables]
+        out = Result("select", vars=variables)
+        for i, sol in enumerate(res):
+            if max_rows is not None and i >= max_rows:
+                out.truncated = True
+                break
+            out.rows.append({v: to_rdflib(sol[v]) for v in variables if sol[v] is not None})
+        return out
+    if isinstance(res, ox.QueryTriples):
+        out = Result("graph")
+        for i, t in enumerate(res):
+            if max_rows is not None and i >= max_rows:
+                out.truncated = True
+                break
+            out.triples.append((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return out
+    return Result("ask", boolean=bool(res))
+
+
+class OxTransaction(Transaction):
+    """Buffers changes and applies them in one pyoxigraph write at commit."""
+
+    def __init__(self):
+        self.ops: list[tuple] = []
+
+    def replace_graph(self, graph, triples):
+        self.ops.append(("drop", graph))
+        self.add(graph, triples)
+
+    def add(self, graph, triples):
+        g = ox.NamedNode(graph)
+        self.ops.append(("add", [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]))
+
+    def remove_graph(self, graph):
+        self.ops.append(("drop", graph))
+
+    def update(self, sparql_update):
+        self.ops.append(("update", sparql_update))
+
+    def apply(self, store: ox.Store):
+        # Store.update runs as one transaction; quads are added through an equivalent INSERT DATA so that the
+        # whole batch commits (or fails) together.
+        parts = []
+        for op in self.ops:
+            if op[0] == "drop":
+                parts.append(f"DROP SILENT GRAPH <{op[1]}>")
+            elif op[0] == "add" and op[1]:
+                body = "\n".join(str(q.triple) + " ." for q in op[1])
+                parts.append(f"INSERT DATA {{ GRAPH {op[1][0].graph_name} {{\n{body}\n}} }}")
+            elif op[0] == "update":
+                parts.append(op[1])
+        if parts:
+            store.update(" ;\n".join(parts))
+
+
+class PyOxigraphStore(Store):
+    """A Store over one pyoxigraph.Store held in this process."""
+
+    def __init__(self, ox_store: ox.Store):
+        self._ox = ox_store
+        self._lock = threading.Lock()   # one writer at a time
+        self._gen = 0
+
+    @property
+    def ox(self) -> ox.Store:
+        return self._ox
+
+    def query(self, sparql, *, default_graphs=None, named_graphs=None, max_rows=None) -> Result:
+        return execute_result(self._ox, sparql, default_graphs, named_graphs, max_rows)
+
+    def query_serialized(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
+                         timeout_s=None, max_rows=None) -> Serialized:
+        deadline = time.monotonic() + timeout_s if timeout_s else None
+        return execute_serialized(self._ox, sparql, media_type, default_graphs, named_graphs, max_rows, deadline)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        tx = OxTransaction()
+        yield tx
+        with self._lock:
+            tx.apply(self._ox)
+            self._gen += 1
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, out: IO[bytes], fmt: str) -> int:
+        rdf_format = DUMP_FORMATS[fmt]
+        counter = _Counter()
+        if rdf_format.supports_datasets:
+            quads = counter.wrap(self._ox.quads_for_pattern(None, None, None, None))
+        else:  # triples formats: the union of all graphs, each triple once
+            quads = counter.wrap(q.triple for q in _distinct_triples(self._ox))
+        ox.serialize(quads, out, rdf_format)
+        return counter.n
+
+    def __len__(self):
+        return len(self._ox)
+
+    def generation(self) -> str:
+        return str(self._gen)
+
+
+def _distinct_triples(store: ox.Store):
+    # Shared nodes are described once (graph/entities), so duplicates across graphs are rare; a DISTINCT
+    # query streams from the engine without holding the dump in Python memory.
+    for sol in store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        yield ox.Quad(sol["s"], sol["p"], sol["o"])
+
+
+class _Counter:
+    def __init__(self):
+        self.n = 0
+
+    def wrap(self, it: Iterable):
+        for x in it:
+            self.n += 1
+            yield x
