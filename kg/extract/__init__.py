@@ -1,0 +1,307 @@
+"""Text → Extraction: header, structure, instruments, agencies, events, figures, contacts.
+
+    from kg.source import read
+    from kg.extract import extract
+    ex = extract(read("report.html"))
+    ex.to_json()          # the JSON of shared/eval/SCHEMA.md
+
+extract() is pure and deterministic, and total: any string gives an Extraction whose spans index the text.
+"""
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+
+from kg.extract import header as hdr
+from kg.extract.agencies import (Mention, RegionContext, find_aliases, find_mentions, find_regions, party_or_body,
+                                 region_context, _with_parent)
+from kg.extract.events import find_events
+from kg.extract.figures import find_contacts, find_figures
+from kg.extract.instruments import classify, find_bare, find_bracketed, is_own_title, link_aliases
+from kg.extract.model import (Agency, Contact, Event, Extraction, Figure, Initiative, Instrument, ReportMeta, Section)
+from kg.extract.structure import find_initiatives, find_sections
+from kg.extract.text import TextView, normalize
+from kg.rdf.iris import fold, instrument_key
+from kg.reference import national_bodies, region_index
+from kg.source.model import SourceText
+
+__all__ = ["extract", "extract_text"]
+
+_LEVEL_OF_CHAR = {"省": "province", "市": "city", "区": "district", "县": "district"}
+
+
+def extract_text(text: str, meta: dict | None = None, path: str | None = None) -> Extraction:
+    return extract(SourceText(path=path or "<text>", text=text, meta=dict(meta or {})))
+
+
+# ---------------------------------------------------------------- agency names
+
+def _region_prefix(name: str):
+    """(region, rest) for the longest region name that starts `name`, else (None, name)."""
+    full, short = region_index()
+    for n in range(min(12, len(name)), 1, -1):
+        head = name[:n]
+        if head in full:
+            return full[head][0], name[n:]
+    for n in range(min(6, len(name)), 1, -1):
+        head = name[:n]
+        if head in short:
+            return short[head][0], name[n:]
+    return None, name
+
+
+def resolve_agency(surface: str, ctx: RegionContext, norm: str) -> str | None:
+    """Full formal name of an agency written in full or short (市外办, 静海区, 云南省卫生健康委), or None."""
+    s = re.sub(r"\s+", "", normalize(surface or "")).strip(":|·• ")
+    if len(s) < 2:
+        return None
+    nat = national_bodies()
+    if s in nat:
+        return nat[s]
+    prefix = ""
+    for p in ("国家税务总局", "中共"):
+        if s.startswith(p) and len(s) > len(p) + 1:
+            prefix, s = p, s[len(p):]
+    region, rest = _region_prefix(s)
+    if region is not None:
+        if not rest:
+            return _with_parent(region.name + "人民政府", region, norm)
+        if not re.search(r"(?:人民政府|政府|委员会|办公室|办公厅|局|厅|委|办|院|署|中心|分局|支队|大队|所|队|站)$", rest):
+            return None
+        name = party_or_body(region.name, rest)
+        if prefix == "国家税务总局":
+            return prefix + name
+        return _with_parent(name, region, norm)
+    if s[0] in _LEVEL_OF_CHAR and len(s) > 1:
+        region = ctx.best(_LEVEL_OF_CHAR[s[0]])
+        if region is None:
+            return None
+        return _with_parent(party_or_body(region.name, s[1:]), region, norm)
+    return None
+
+
+def _region_of(name: str):
+    s = name[2:] if name.startswith("中共") else name
+    if s.startswith("国家税务总局"):
+        s = s[len("国家税务总局"):]
+    region, _ = _region_prefix(s)
+    return region
+
+
+_TITLE_PREFIX = re.compile(r"关于|(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4}年|政府信息公开|法治政府|依法行政|年度")
+_YEAR_LEAD = re.compile(r"\s*(?:(?:19|20)\d{2}年(?:度)?(?:以来|来)?\s*[,:]?\s*)(?:(?:在|按照|根据)[^。;]{0,80}?(?:下|要求|部署)\s*,\s*)*")
+_WE = re.compile(r"(?:我|本)(局|厅|委|办|院|署|中心|分局)")
+
+
+def _issuer(h: hdr.Header, view: TextView, ctx: RegionContext, meta: dict, lines) -> str | None:
+    norm = view.norm
+    if h.signature_agency:
+        name = resolve_agency(h.signature_agency, ctx, norm)
+        if name:
+            return name
+    if h.title:
+        prefix = _TITLE_PREFIX.split(normalize(h.title), 1)[0].strip()
+        if prefix:
+            name = resolve_agency(prefix, ctx, norm)
+            if name:
+                return name
+    for value in (h.fields.get("publisher"), meta.get("ContentSource"), h.fields.get("source")):
+        if value:
+            name = resolve_agency(value, ctx, norm)
+            if name:
+                return name
+    return None
+
+
+def _issuer_from_body(view: TextView, mentions: list[Mention], all_full: list[Mention], lines) -> str | None:
+    """Without title or signature: the subject of the opening sentence (2023年,市市场监管局…), or the full name
+    matching 我局/我厅 (a report citing its own earlier report)."""
+    norm = view.norm
+    by_start = {m.start: m for m in mentions}
+    for s, e in lines[:40]:
+        m = _YEAR_LEAD.match(norm, s, e)
+        if not m or m.end() == s or e - s < 12:
+            continue
+        pos = m.end()
+        if pos in by_start and by_start[pos].name:
+            return by_start[pos].name
+        we = _WE.match(norm, pos)
+        if we:
+            return _we_agency(we.group(1), all_full)
+        break
+    we = _WE.search(norm)
+    if we:
+        return _we_agency(we.group(1), all_full)
+    return None
+
+
+def _we_agency(suffix: str, all_full: list[Mention]) -> str | None:
+    counts: "OrderedDict[str, int]" = OrderedDict()
+    for m in all_full:
+        if m.name and m.name.endswith(suffix) and m.kind == "full":
+            counts[m.name] = counts.get(m.name, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+_ADDRESSEE_LINE = re.compile(r"^\s*([^。,;:|]{2,60}):\s*$")
+
+
+def _addressees(view: TextView, lines, h: hdr.Header, ctx: RegionContext) -> tuple[list[str], str | None]:
+    start = (h.title_line or 0)
+    for s, e in lines[start:start + 25]:
+        line = view.norm[s:e]
+        m = _ADDRESSEE_LINE.match(line)
+        if not m:
+            continue
+        parts = [p for p in re.split(r"[、,]", m.group(1)) if p.strip()]
+        names = [resolve_agency(p, ctx, view.norm) for p in parts]
+        if names and all(names):
+            return names, view.text[s:e].strip()
+    return [], None
+
+
+# ---------------------------------------------------------------- main
+
+def extract(src: SourceText) -> Extraction:
+    text = src.text if isinstance(src.text, str) else ""
+    meta = dict(src.meta or {})
+    view = TextView.of(text)
+    norm = view.norm
+    lines = list(view.lines())
+
+    h = hdr.read_header(view, meta)
+    published = hdr.published(h, meta)
+    year = hdr.year_covered(h, view, lines, published)
+    report = ReportMeta(title=h.title, doc_number=hdr.doc_number(h, view, lines), index_number=hdr.index_number(h),
+                        published=published, year_covered=year, url=src.url or meta.get("Url"))
+    if re.search(r"信息公开", h.title or norm[:400]) and re.search(r"年度报告|年报|工作报告", h.title or norm[:600]):
+        report.genre = "xxgk"
+    elif re.search(r"法治政府|依法行政|法治建设", h.title or norm[:600]):
+        report.genre = "fzzf"
+
+    # ---- instruments
+    cites, bracket_regions = find_bracketed(view)
+    link_aliases(view, cites)
+    bare = find_bare(view, bracket_regions)
+
+    # ---- agencies (the issuer's region decides what 市/省/区 mean in short forms)
+    regions_found = find_regions(norm)
+    ctx = region_context(norm, regions_found)
+    issuer = _issuer(h, view, ctx, meta, lines)
+    if issuer:
+        ctx.primary = _region_of(issuer)
+    mentions = find_mentions(view, regions_found, ctx, bracket_regions)
+    mentions += find_aliases(view, mentions, bracket_regions)
+    if not issuer:
+        all_full = find_mentions(view, regions_found, ctx, [])
+        issuer = _issuer_from_body(view, mentions, all_full, lines)
+        if issuer and _region_of(issuer) is not None and ctx.primary is None:
+            ctx.primary = _region_of(issuer)
+            mentions = find_mentions(view, regions_found, ctx, bracket_regions)
+            mentions += find_aliases(view, mentions, bracket_regions)
+    report.agency = issuer
+    issuer_region = _region_of(issuer) if issuer else None
+    if issuer_region is not None:
+        report.region, report.region_code = issuer_region.name, issuer_region.code
+    report.addressees, _ = _addressees(view, lines, h, ctx)
+
+    agencies = _agency_items(view, mentions, issuer, report.addressees)
+    instruments = _instrument_items(view, cites, bare, h.title)
+    events = [Event(name=e.name, surface=text[e.start:e.end], spans=[(e.start, e.end)], date=e.date)
+              for e in find_events(view, [])]
+    events = _merge_events(events)
+
+    sections = find_sections(view, year)
+    initiative_hits, extra_sections = find_initiatives(view, sections)
+    initiatives = []
+    for hit in initiative_hits:
+        inside_i = sorted({i.name for i in instruments for s, e in i.spans if hit.start <= s and e <= hit.end})
+        inside_a = sorted({a.name for a in agencies for s, e in a.spans + a.alias_spans if hit.start <= s and e <= hit.end})
+        initiatives.append(Initiative(title=hit.title, status=hit.status, section=hit.section,
+                                      spans=[(hit.start, hit.end)], instruments=inside_i, agencies=inside_a))
+    section_items = [Section(heading=n.heading, level=n.level, kind=n.kind, spans=[(n.start, n.heading_end)])
+                     for n in sorted(sections + extra_sections, key=lambda n: n.start)]
+    figures = [Figure(value=f.value, unit=f.unit, counts=f.counts, surface=text[f.start:f.end], spans=[(f.start, f.end)])
+               for f in find_figures(view)]
+    contacts = [Contact(surface=text[c.start:c.end], spans=[(c.start, c.end)], person=c.person, phones=c.phones)
+                for c in find_contacts(view)]
+    return Extraction(text=text, report=report, agencies=agencies, instruments=instruments, events=events,
+                      initiatives=initiatives, figures=figures, sections=section_items, contacts=contacts,
+                      source_path=src.path)
+
+
+def _agency_items(view: TextView, mentions: list[Mention], issuer: str | None, addressees: list[str]) -> list[Agency]:
+    items: "OrderedDict[str, Agency]" = OrderedDict()
+    if issuer:
+        items[issuer] = Agency(name=issuer, surface=issuer, role="issuer")
+    seen_spans = set()
+    for m in sorted(mentions, key=lambda m: m.start):
+        if not m.name or (m.start, m.end) in seen_spans:
+            continue
+        seen_spans.add((m.start, m.end))
+        if not m.name:
+            continue
+        surface = view.text[m.start:m.end]
+        item = items.get(m.name)
+        if item is None:
+            role = "addressee" if m.name in addressees else "mentioned"
+            item = items[m.name] = Agency(name=m.name, surface=surface, role=role)
+        if not item.spans and not item.alias_spans and fold(item.surface) != fold(surface) and item.role == "issuer":
+            item.surface = surface  # the issuer written in full nowhere: its first surface stands in
+        if fold(surface) == fold(item.surface):
+            item.spans.append((m.start, m.end))
+        else:
+            item.alias_spans.append((m.start, m.end))
+            if surface not in item.aliases:
+                item.aliases.append(surface)
+    for name in addressees:
+        if name in items and items[name].role == "mentioned":
+            items[name].role = "addressee"
+    for item in items.values():
+        region = _region_of(item.name)
+        if region is not None:
+            item.region, item.region_code = region.name, region.code
+    return list(items.values())
+
+
+def _instrument_items(view: TextView, cites, bare, title: str | None) -> list[Instrument]:
+    text, norm = view.text, view.norm
+    items: "OrderedDict[str, Instrument]" = OrderedDict()
+    pending_alias = []
+    for c in sorted(list(cites) + list(bare), key=lambda c: c.start):
+        surface = text[c.start:c.end]
+        if c.alias_of:
+            pending_alias.append((c, surface))
+            continue
+        if is_own_title(norm[c.start:c.end], title):
+            continue
+        key = instrument_key(c.name)
+        item = items.get(key)
+        if item is None:
+            kind, level = classify(c.name)
+            item = items[key] = Instrument(name=c.name, surface=surface, kind=kind, level=level, part_of=c.part_of)
+        if fold(surface) == fold(item.surface):
+            item.spans.append((c.start, c.end))
+        else:
+            item.alias_spans.append((c.start, c.end))
+            if surface not in item.aliases:
+                item.aliases.append(surface)
+    for c, surface in pending_alias:
+        item = items.get(instrument_key(c.alias_of))
+        if item is None:
+            continue
+        item.alias_spans.append((c.start, c.end))
+        if surface not in item.aliases:
+            item.aliases.append(surface)
+    return list(items.values())
+
+
+def _merge_events(events: list[Event]) -> list[Event]:
+    merged: "OrderedDict[str, Event]" = OrderedDict()
+    for ev in events:
+        key = fold(ev.name)
+        if key in merged and fold(merged[key].surface) == fold(ev.surface):
+            merged[key].spans.extend(ev.spans)
+        elif key not in merged:
+            merged[key] = ev
+    return list(merged.values())

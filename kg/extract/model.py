@@ -38,6 +38,7 @@ class Agency:
     region: str | None = None
     region_code: str | None = None
     aliases: list[str] = field(default_factory=list)  # other surfaces seen (市外办 ...)
+    alias_spans: list[Span] = field(default_factory=list)  # where an alias is written; text[s:e] is one of aliases
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Instrument:
     level: str | None = None           # "national" | "local" | None
     aliases: list[str] = field(default_factory=list)  # other surfaces, defined short forms (条例)
     part_of: str | None = None         # for X inside 《关于印发<X>的通知》: the name of the outer document
+    alias_spans: list[Span] = field(default_factory=list)  # where an alias (以下简称《条例》) is written
 
 
 @dataclass
@@ -115,4 +117,6 @@ class Extraction:
         for group in ("agencies", "instruments", "events", "initiatives", "figures", "sections", "contacts"):
             for item in d[group]:
                 item["spans"] = [list(s) for s in item["spans"]]
+                if "alias_spans" in item:
+                    item["alias_spans"] = [list(s) for s in item["alias_spans"]]
         return d

@@ -10,7 +10,11 @@ Patterns (relative to the configured base):
     id/report/{h}/text                 the report's stored plain text (annotation targets)
     id/report/{h}/initiative/{q}       q = sha256(NFC text of the initiative)[:12]
     id/report/{h}/figure/{q}
+    id/report/{h}/section/{q}          q = sha256(NFC heading|start)[:12]
     id/report/{h}/annotation/{q}       q = sha256(body IRI|start|end)[:12]
+    id/report/{h}/annotation/{q}#target, #quote, #position   its SpecificResource and selectors
+    id/report/{h}/run                  the extraction run that produced the report graph
+    id/software/govkg/{version}        the software agent of those runs
     graph/report/{h}                   the named graph holding everything read from report h
 """
 from __future__ import annotations
@@ -79,5 +83,15 @@ class Minter:
     def figure(self, report_iri: str, start: int, end: int) -> str:
         return f"{report_iri}/figure/{_h(f'{start}-{end}', 12)}"
 
+    def section(self, report_iri: str, heading: str, start: int | None) -> str:
+        key = f"{unicodedata.normalize('NFC', heading)}|{'' if start is None else start}"
+        return f"{report_iri}/section/{_h(key, 12)}"
+
     def annotation(self, report_iri: str, body_iri: str, start: int, end: int) -> str:
         return f"{report_iri}/annotation/{_h(f'{body_iri}|{start}|{end}', 12)}"
+
+    def run(self, report_iri: str) -> str:
+        return f"{report_iri}/run"
+
+    def software(self, version: str) -> str:
+        return f"{self.base}id/software/govkg/{version}"

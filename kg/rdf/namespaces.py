@@ -19,6 +19,9 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 KIND_SCHEME = "https://w3id.org/govkg/def/instrument-kind"
+LEVEL_SCHEME = "https://w3id.org/govkg/def/level"
+ONTOLOGY_IRI = "https://w3id.org/govkg/def"
+LANG_ZH = "zh-Hans"   # BCP 47 tag of every Chinese label (script, not country: see ontology-standards.md §9)
 
 PREFIXES = {
     "gk": GK, "kind": KIND, "level": LEVEL, "schema": SCHEMA, "eli": ELI, "oa": OA, "dct": DCTERMS,

@@ -93,8 +93,12 @@ class Store(ABC):
     def graph_names(self) -> list[str]: ...
 
     @abstractmethod
-    def dump(self, out: IO[bytes], fmt: str) -> int:
-        """Stream the whole dataset to `out` ('nquads' | 'ntriples' | 'turtle' | 'trig'); returns the triple/quad count."""
+    def dump(self, out: IO[bytes], fmt: str, *, count: bool = True) -> int:
+        """Stream the whole dataset to `out` and return the statement count.
+
+        'nquads' | 'trig': every quad, one named graph per report. 'ntriples' | 'turtle' | 'jsonld': the union of
+        all graphs, each triple once. With count=False a format that cannot be counted while writing returns -1
+        (saves a second pass when the caller already knows the count from the N-Triples dump)."""
 
     def __len__(self) -> int:  # number of quads
         r = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -103,6 +107,11 @@ class Store(ABC):
     def generation(self) -> str:
         """An opaque value that changes whenever committed data changes (for ETags and cache invalidation)."""
         return "0"
+
+    def snapshot(self) -> "Store":
+        """A read-only view that keeps seeing the state of this moment, for several queries that must agree (one
+        page, one set of dumps). Stores whose reads are always of one whole state return themselves."""
+        return self
 
     def close(self) -> None:
         pass

@@ -67,6 +67,8 @@ def to_rdflib(term) -> Node:
 
 
 def to_ox(term: Node):
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -278,66 +280,135 @@ class OxTransaction(Transaction):
             store.update(" ;\n".join(parts))
 
 
+class _View:
+    """The pyoxigraph store a call works on; the disk store hands out one per published generation."""
+
+    def __init__(self, ox_store: ox.Store, name: str = "0"):
+        self.ox = ox_store
+        self.name = name
+
+
 class PyOxigraphStore(Store):
-    """A Store over one pyoxigraph.Store held in this process."""
+    """A Store over pyoxigraph. Subclasses may override `_view()` to hand out a different pyoxigraph store per call
+    (the disk store does: one per published generation); each public call takes one view and keeps it to the end,
+    so a call never mixes two states."""
 
     def __init__(self, ox_store: ox.Store):
-        self._ox = ox_store
+        self._fixed = _View(ox_store)
         self._lock = threading.Lock()   # one writer at a time
         self._gen = 0
 
+    def _view(self) -> _View:
+        return self._fixed
+
     @property
     def ox(self) -> ox.Store:
-        return self._ox
+        return self._view().ox
 
     def query(self, sparql, *, default_graphs=None, named_graphs=None, max_rows=None) -> Result:
-        return execute_result(self._ox, sparql, default_graphs, named_graphs, max_rows)
+        view = self._view()
+        return execute_result(view.ox, sparql, default_graphs, named_graphs, max_rows)
 
     def query_serialized(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
                          timeout_s=None, max_rows=None) -> Serialized:
-        deadline = time.monotonic() + timeout_s if timeout_s else None
-        return execute_serialized(self._ox, sparql, media_type, default_graphs, named_graphs, max_rows, deadline)
+        """In-process query under a time limit: the query runs in a daemon thread (pyoxigraph releases the GIL
+        while it evaluates) and the caller stops waiting at the limit. pyoxigraph cannot cancel a query, so the
+        thread stops at the next solution it yields after the deadline; a query that yields nothing for a long time
+        (an aggregate over a cartesian product) keeps one CPU busy until it ends. Good enough for the memory store
+        (tests, experiments); the disk store runs user queries in killable worker processes instead."""
+        view = self._view()
+        check_query(sparql)  # refuse before starting a thread
+        if not timeout_s:
+            return execute_serialized(view.ox, sparql, media_type, default_graphs, named_graphs, max_rows)
+        deadline = time.monotonic() + timeout_s
+        return run_with_deadline(
+            lambda: execute_serialized(view.ox, sparql, media_type, default_graphs, named_graphs, max_rows, deadline),
+            timeout_s)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         tx = OxTransaction()
         yield tx
         with self._lock:
-            tx.apply(self._ox)
+            tx.apply(self._fixed.ox)
             self._gen += 1
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(g.value for g in self._view().ox.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def dump(self, out: IO[bytes], fmt: str) -> int:
-        rdf_format = DUMP_FORMATS[fmt]
-        counter = _Counter()
-        if rdf_format.supports_datasets:
-            quads = counter.wrap(self._ox.quads_for_pattern(None, None, None, None))
-        else:  # triples formats: the union of all graphs, each triple once
-            quads = counter.wrap(q.triple for q in _distinct_triples(self._ox))
-        ox.serialize(quads, out, rdf_format)
-        return counter.n
+    def dump(self, out: IO[bytes], fmt: str, *, count: bool = True) -> int:
+        return dump_ox(self._view().ox, out, fmt, count=count)
 
     def __len__(self):
-        return len(self._ox)
+        return len(self._view().ox)
 
     def generation(self) -> str:
         return str(self._gen)
 
-
-def _distinct_triples(store: ox.Store):
-    # Shared nodes are described once (graph/entities), so duplicates across graphs are rare; a DISTINCT
-    # query streams from the engine without holding the dump in Python memory.
-    for sol in store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"):
-        yield ox.Quad(sol["s"], sol["p"], sol["o"])
+    def snapshot(self) -> "Store":
+        return self
 
 
-class _Counter:
-    def __init__(self):
-        self.n = 0
+def run_with_deadline(fn, timeout_s: float):
+    """Run fn() in a daemon thread; raise QueryTimeout if it has not finished after timeout_s."""
+    box: dict = {}
 
-    def wrap(self, it: Iterable):
-        for x in it:
-            self.n += 1
-            yield x
+    def target():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="sparql-query", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if worker.is_alive():
+        raise QueryTimeout(f"the query ran longer than the {timeout_s:g} s limit")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+# The union of all named graphs, each triple once. DISTINCT runs inside the engine (a hash of encoded term ids,
+# about 100 bytes per triple); the triples stream from there to the serialiser without becoming Python objects.
+UNION_CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+UNION_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+
+
+class LineCounter:
+    """A write-through wrapper counting newlines: N-Triples and N-Quads hold one statement per line."""
+
+    def __init__(self, out: IO[bytes]):
+        self.out = out
+        self.lines = 0
+
+    def write(self, data) -> int:
+        self.lines += bytes(data).count(b"\n")
+        return self.out.write(data)
+
+    def flush(self):
+        if hasattr(self.out, "flush"):
+            self.out.flush()
+
+
+def dump_ox(store: ox.Store, out: IO[bytes], fmt: str, *, count: bool = True) -> int:
+    """Serialise in Rust, streaming to `out`. Dataset formats (nquads, trig) carry every quad; triple formats
+    (ntriples, turtle, jsonld) carry the union of the named graphs, each triple once. Returns the statement count
+    (-1 when count=False and the format is not line-based)."""
+    rdf_format = DUMP_FORMATS[fmt]
+    line_based = fmt in ("nquads", "ntriples")
+    sink = LineCounter(out) if line_based else out
+    try:
+        if rdf_format.supports_datasets:
+            store.dump(sink, rdf_format)
+        else:
+            store.query(UNION_CONSTRUCT).serialize(sink, rdf_format)
+    except OSError as exc:
+        raise StoreError(f"dump failed: {exc}") from None
+    if line_based:
+        return sink.lines
+    if not count:
+        return -1
+    if rdf_format.supports_datasets:
+        return len(store)
+    return int(next(iter(store.query(UNION_COUNT)))[0].value)

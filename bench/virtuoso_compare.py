@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""The researcher queries on Virtuoso vs on `kg serve`, same data, same run.
+
+    .venv/bin/python bench/scale.py --n 1000            # first: corpus, store and N-Quads dump in the work dir
+    .venv/bin/python bench/virtuoso_compare.py --n 1000
+
+Loads the N-Quads dump that bench/scale.py wrote (through our Store.dump) into a private Virtuoso (Debian
+virtuoso-opensource 7.2, fresh DB dir, isql and HTTP bound to 127.0.0.1 on free ports, configured as in
+shared/bench/bench.py), then times bench/queries/*.rq:
+  ours        GET /sparql on `kg serve` over the on-disk store (keep-alive client)
+  virtuoso    GET /sparql, keep-alive client (the ~40 ms stall on larger bodies that shared/bench/RESULTS.md
+              describes shows up here), and with `Connection: close`
+  v-isql      the same SPARQL through isql-vt, its `-- N msec` (whole ms; closest to engine time)
+Both servers are stopped by PID. Virtuoso's default graph is the union of all graphs, as ours is.
+Results: bench/results/virtuoso-<N>.md (printed) and .json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import scale  # noqa: E402  (bench/scale.py: queries, parameters, server, timing)
+
+VIRT_INI = """[Database]
+DatabaseFile       = virtuoso.db
+ErrorLogFile       = virtuoso.log
+LockFile           = virtuoso.lck
+TransactionFile    = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+ErrorLogLevel      = 7
+FileExtend         = 200
+MaxCheckpointRemap = 2000
+Striping           = 0
+TempStorage        = TempDatabase
+[TempDatabase]
+DatabaseFile       = virtuoso-temp.db
+TransactionFile    = virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping           = 0
+[Parameters]
+ServerPort               = 127.0.0.1:{isql_port}
+LiteMode                 = 0
+DisableUnixSocket        = 1
+DisableTcpSocket         = 0
+MaxClientConnections     = 20
+CheckpointInterval       = 60
+O_DIRECT                 = 0
+CaseMode                 = 2
+MaxStaticCursorRows      = 5000
+CheckpointAuditTrail     = 0
+AllowOSCalls             = 0
+SchedulerInterval        = 10
+DirsAllowed              = ., {data_dir}, /usr/share/virtuoso-opensource-7/vad
+ThreadCleanupInterval    = 0
+ThreadThreshold          = 10
+ResourcesCleanupInterval = 0
+FreeTextBatchSize        = 100000
+SingleCPU                = 0
+VADInstallDir            = /usr/share/virtuoso-opensource-7/vad/
+PrefixResultNames        = 0
+RdfFreeTextRulesSize     = 100
+IndexTreeMaps            = 64
+MaxMemPoolSize           = 200000000
+MaxQueryMem              = 2G
+VectorSize               = 1000
+MaxVectorSize            = 1000000
+AdjustVectorSize         = 0
+ThreadsPerQuery          = 2
+AsyncQueueMaxThreads     = 10
+NumberOfBuffers          = {buffers}
+MaxDirtyBuffers          = {dirty}
+[HTTPServer]
+ServerPort                  = 127.0.0.1:{http_port}
+ServerRoot                  = /var/lib/virtuoso-opensource-7/vsp
+MaxClientConnections        = 20
+DavRoot                     = DAV
+EnabledDavVSP               = 0
+HTTPProxyEnabled            = 0
+TempASPXDir                 = 0
+ServerThreads               = 20
+MaxKeepAlives               = 20
+KeepAliveTimeout            = 10
+MaxCachedProxyConnections   = 10
+ProxyConnectionCacheTimeout = 15
+HTTPThreadSize              = 280000
+HttpPrintWarningsInOutput   = 0
+Charset                     = UTF-8
+EnabledGzipContent          = 0
+[AutoRepair]
+BadParentLinks = 0
+[Client]
+SQL_PREFETCH_ROWS  = 100
+SQL_PREFETCH_BYTES = 16000
+SQL_QUERY_TIMEOUT  = 0
+SQL_TXN_TIMEOUT    = 0
+[URIQA]
+DynamicLocal = 0
+DefaultHost  = 127.0.0.1:{http_port}
+[SPARQL]
+ResultSetMaxRows           = 1000000
+MaxQueryCostEstimationTime = 0
+MaxQueryExecutionTime      = 0
+DeferInferenceRulesInit    = 0
+"""
+
+
+class Virtuoso:
+    def __init__(self, db_dir: Path, data_dir: Path, buffers: int):
+        self.db_dir, self.data_dir, self.buffers = db_dir, data_dir.resolve(), buffers
+        self.isql_port, self.http_port = scale.free_port(), scale.free_port()
+        while self.http_port == self.isql_port:
+            self.http_port = scale.free_port()
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/sparql"
+
+    def isql(self, sql: str, timeout: float = 1800) -> subprocess.CompletedProcess:
+        return subprocess.run(["isql-vt", f"127.0.0.1:{self.isql_port}", "dba", "dba", f"exec={sql}"],
+                              capture_output=True, text=True, timeout=timeout)
+
+    def start(self) -> float:
+        import httpx
+        shutil.rmtree(self.db_dir, ignore_errors=True)
+        self.db_dir.mkdir(parents=True)
+        (self.db_dir / "virtuoso.ini").write_text(VIRT_INI.format(
+            isql_port=self.isql_port, http_port=self.http_port, data_dir=self.data_dir,
+            buffers=self.buffers, dirty=self.buffers * 3 // 4))
+        self.log = open(self.db_dir / "stdout.log", "w")
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(["virtuoso-t", "+configfile", "virtuoso.ini", "+foreground"],
+                                     cwd=self.db_dir, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        while time.perf_counter() - t0 < 180:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"virtuoso-t exited; see {self.db_dir}/virtuoso.log")
+            try:
+                if httpx.get(self.url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    return time.perf_counter() - t0
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError("virtuoso did not come up in 180 s")
+
+    def load(self, fname: str) -> float:
+        t = time.perf_counter()
+        r = self.isql(f"ld_dir('{self.data_dir}', '{fname}', 'urn:govkg:default'); rdf_loader_run(); checkpoint;")
+        if r.returncode != 0:
+            raise RuntimeError(r.stdout[-1500:] + r.stderr[-1500:])
+        chk = self.isql("select ll_file, ll_state, ll_error from DB.DBA.load_list;")
+        if "NULL" not in chk.stdout:
+            raise RuntimeError("loader error: " + chk.stdout[-1500:])
+        return time.perf_counter() - t
+
+    def count(self) -> int:
+        r = self.isql("sparql select count(*) where { graph ?g { ?s ?p ?o } filter(strstarts(str(?g), 'http://127.0.0.1')) };")
+        nums = [ln.strip() for ln in r.stdout.splitlines() if ln.strip().isdigit()]
+        return int(nums[0]) if nums else -1
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                self.isql("shutdown;", timeout=120)
+                self.proc.wait(timeout=120)
+            except Exception:  # noqa: BLE001
+                self.proc.terminate()   # by PID: the process this script started
+                try:
+                    self.proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+        self.proc = None
+
+
+def virt_http(url: str, q: str, close: bool, client) -> int:
+    graph = scale.is_graph_query(q)
+    headers = {"Accept": scale.NTRIPLES if graph else scale.SELECT_JSON}
+    if close:
+        headers["Connection"] = "close"
+    r = client.get(url, params={"query": q}, headers=headers)
+    if r.status_code != 200:
+        raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
+    if "X-SQL-State" in r.headers:
+        raise RuntimeError(f"partial result: {r.headers.get('X-SQL-Message')}")
+    if graph:
+        return sum(1 for ln in r.content.split(b"\n") if ln.strip())
+    return len(r.json()["results"]["bindings"])
+
+
+def virt_isql(v: Virtuoso, q: str, runs: int) -> dict:
+    body = "\n".join(ln for ln in q.splitlines() if not ln.strip().startswith("#"))
+    stmt = f"SPARQL {body};"
+    r = v.isql(" ".join([stmt] * (1 + runs)), timeout=1800)
+    found = re.findall(r"(\d+) Rows\. -- (\d+) msec", r.stdout)
+    if len(found) != 1 + runs:
+        return {"error": (r.stdout + r.stderr)[-200:]}
+    times = [int(ms) for _, ms in found[1:]]
+    return {"median_ms": statistics.median(times), "first_ms": int(found[0][1]), "size": int(found[0][0]),
+            "runs": len(times)}
+
+
+def main(argv=None) -> int:
+    import httpx
+    import pyoxigraph as ox
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--work", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "govkg-scale"))
+    ap.add_argument("--runs", type=int, default=10, help="isql runs per query (default 10)")
+    ap.add_argument("--buffers", type=int, default=170000, help="Virtuoso NumberOfBuffers (8 KiB pages; default ~1.3 GiB)")
+    ap.add_argument("--skip-ours", action="store_true", help="do not start kg serve")
+    a = ap.parse_args(argv)
+    if not shutil.which("virtuoso-t") or not shutil.which("isql-vt"):
+        print("virtuoso-t / isql-vt not installed (Debian virtuoso-opensource)", file=sys.stderr)
+        return 2
+    work = Path(a.work) / str(a.n)
+    dump, store = work / "dump.nq", work / "store"
+    if not dump.exists() or not store.exists():
+        print(f"{dump} or {store} missing: run bench/scale.py --n {a.n} first", file=sys.stderr)
+        return 2
+    mem = ox.Store()
+    mem.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    params = scale.resolve_params(mem)
+    queries = {k: scale.fill(q, params) for k, q in scale.load_queries().items()}
+    R = {"n": a.n, "quads": len(mem), "params": params, "date": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    R["inproc_mem"] = scale.inproc_measure(ox, mem, scale.load_queries(), params)
+    del mem
+
+    # Virtuoso wants the file alone in an allowed dir
+    vdata = work / "virt-data"
+    shutil.rmtree(vdata, ignore_errors=True)
+    vdata.mkdir()
+    os.link(dump, vdata / "dump.nq") if os.stat(dump).st_dev == os.stat(vdata).st_dev else shutil.copy(dump, vdata / "dump.nq")
+    v = Virtuoso(work / "virt", vdata, a.buffers)
+    try:
+        scale.log(f"virtuoso: starting (isql {v.isql_port}, http {v.http_port}) ...")
+        R["virtuoso"] = {"startup_s": round(v.start(), 2)}
+        R["virtuoso"]["load_s"] = round(v.load("dump.nq"), 2)
+        R["virtuoso"]["pid"] = v.proc.pid
+        scale.log(f"virtuoso: loaded in {R['virtuoso']['load_s']} s")
+        vk, vc, vi = {}, {}, {}
+        with httpx.Client(timeout=300) as c:
+            for name, q in queries.items():
+                vk[name] = scale.time_runs(lambda: virt_http(v.url, q, False, c))
+                vc[name] = scale.time_runs(lambda: virt_http(v.url, q, True, c))
+                vi[name] = virt_isql(v, q, a.runs)
+                scale.log(f"  virtuoso {name}: keep-alive {scale.fmt_ms(vk[name].get('median_ms'))} ms, close "
+                          f"{scale.fmt_ms(vc[name].get('median_ms'))} ms, isql {vi[name].get('median_ms')} ms")
+        R["virtuoso"].update(keepalive=vk, close=vc, isql=vi, mem=scale.proc_mem(v.proc.pid))
+    finally:
+        v.stop()
+        shutil.rmtree(vdata, ignore_errors=True)
+
+    if not a.skip_ours:
+        srv = scale.Server(store, work / "serve-virtcmp.log")
+        try:
+            srv.wait_ready()
+            with httpx.Client(timeout=120) as c:
+                R["ours"] = scale.http_sparql(c, srv.url, scale.load_queries(), params)
+            R["ours_mem"] = srv.mem()
+        finally:
+            srv.stop()
+
+    L = [f"# Researcher queries: Virtuoso vs `kg serve`, {a.n:,} synthetic reports ({R['quads']:,} quads)", "",
+         f"{R['date']} · Virtuoso load {R['virtuoso']['load_s']} s (start-up {R['virtuoso']['startup_s']} s), "
+         f"RSS {R['virtuoso']['mem'].get('VmRSS', '?')} MB (NumberOfBuffers {a.buffers}); "
+         f"kg serve RSS {R.get('ours_mem', {}).get('VmRSS', '?')} MB. Median ms, warm.", "",
+         "| query | rows ours / virtuoso | in-process mem +ser | ours HTTP | virtuoso HTTP keep-alive | "
+         "virtuoso HTTP close | virtuoso isql | ours / virtuoso (close) |",
+         "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for name in queries:
+        o = R.get("ours", {}).get(name, {})
+        k, c, i = (R["virtuoso"][x][name] for x in ("keepalive", "close", "isql"))
+        m = R["inproc_mem"][name]["ser"]
+        ratio = (f"{o['median_ms'] / c['median_ms']:.2f}×" if o.get("median_ms") and c.get("median_ms") else "–")
+        rows = f"{o.get('size', '–')} / {k.get('size', k.get('error', '–'))}"
+        L.append(f"| {name} | {rows} | {scale.fmt_ms(m.get('median_ms'))} | {scale.fmt_ms(o.get('median_ms'))} | "
+                 f"{scale.fmt_ms(k.get('median_ms'))} | {scale.fmt_ms(c.get('median_ms'))} | "
+                 f"{i.get('median_ms', i.get('error', '–'))} | {ratio} |")
+    md = "\n".join(L) + "\n"
+    scale.RESULTS.mkdir(parents=True, exist_ok=True)
+    (scale.RESULTS / f"virtuoso-{a.n}.md").write_text(md, encoding="utf-8")
+    (scale.RESULTS / f"virtuoso-{a.n}.json").write_text(json.dumps(R, ensure_ascii=False, indent=1, default=str),
+                                                        encoding="utf-8")
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

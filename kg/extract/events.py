@@ -1,0 +1,114 @@
+"""Named events: days, weeks and months (“4·15”全民国家安全教育日, 宪法宣传周, 民法典宣传月), forums,
+competitions, drills, campaigns (…专项行动), and quoted activity names (“进千企、解企忧、促发展”等活动).
+
+An event name is found from its head word (…宣传周, …论坛, …大赛) and extended to the left up to the
+punctuation or the verb that introduces it (开展/举办/启动/承办 …).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.text import TextView
+
+_HEADS = ("宣传周", "宣传月", "宣传日", "教育日", "活动周", "活动月", "宪法日", "开放日", "纪念日", "读书日", "环境日",
+          "知识产权日", "禁毒日", "减灾日", "科普日", "旅游日", "档案日", "权益日", "关爱日", "安全生产月", "质量月",
+          "论坛", "大赛", "竞赛", "比武", "比赛", "擂台赛", "知识竞答", "演练", "现场会", "专项行动", "专项整治行动",
+          "攻坚行动", "集中行动", "专项斗争", "沙龙", "运动会", "博览会", "展览会", "交易会", "文化节", "艺术节", "嘉年华",
+          "峰会", "年会")
+_HEAD = re.compile("|".join(sorted(map(re.escape, _HEADS), key=len, reverse=True)))
+# verbs and particles that introduce an event: the name starts after them
+_TRIGGERS = ("开展", "举办", "组织", "启动", "承办", "召开", "参加", "参与", "结合", "做好", "荣获", "获得", "举行",
+             "筹办", "协办", "主办", "利用", "借助", "围绕", "通过", "抓住", "依托", "部署", "推进", "深化", "持续",
+             "积极", "成功", "创新", "首届", "期间", "获评", "入选", "配合", "落实", "牵头",
+             "从严", "扎实", "深入", "全面", "广泛", "认真", "集中", "联合", "共同", "出席", "开通", "策划", "精心")
+_SINGLE_STOPS = set("在以于与及和的等对把将为是了并由")
+_BREAK = set("。,;:、!?()《》[]【】|\n")
+_MAX_LEFT = 26
+_EXAM = re.compile(r"(?:19|20)\d{2}年度?[\u4e00-\u9fff]{2,24}?考试")
+_QUOTED_ACTIVITY = re.compile(r"[“\"](?P<q>[^“”\"\n]{2,24})[”\"](?=等?(?:系列|主题|专项|实践)*活动)")
+_QUOTED_CAMPAIGN = re.compile(r"[“\"](?P<q>[^“”\"\n]{2,20}办实事)[”\"]")
+_RECURRING = {"国家宪法日": "--12-04", "全民国家安全教育日": "--04-15", "世界读书日": "--04-23",
+              "世界知识产权日": "--04-26", "国际禁毒日": "--06-26", "世界环境日": "--06-05",
+              "消费者权益日": "--03-15", "全国防灾减灾日": "--05-12", "国际档案日": "--06-09"}
+_DATE_PREFIX = re.compile(r"(\d{1,2})·(\d{1,2})")
+
+
+@dataclass
+class EventHit:
+    start: int
+    end: int
+    name: str
+    date: str | None = None
+
+
+def _left_edge(norm: str, head_start: int) -> int:
+    """Start of the event name: scan left to a break, a particle or a verb that introduces it; quoted text is
+    taken whole, and a name that starts inside a quotation starts at its opening quote."""
+    k = head_start
+    in_quote = False
+    floor = max(0, head_start - _MAX_LEFT)
+    while k > floor:
+        ch = norm[k - 1]
+        if ch == "”":
+            in_quote = True
+        elif ch == "“":
+            if not in_quote:
+                return k - 1
+            in_quote = False
+        elif not in_quote and (ch in _BREAK or ch in _SINGLE_STOPS or norm[k - 2:k] in _TRIGGERS):
+            break
+        k -= 1
+    return k
+
+
+def _trim(norm: str, s: int, e: int) -> tuple[int, int]:
+    # an opening quote without its closing one inside the name is not part of it
+    while s < e and norm[s] in "“\"" and not any(c in "”\"" for c in norm[s + 1:e]):
+        s += 1
+    while s < e and norm[s] == " ":
+        s += 1
+    # a name fully inside quotes: the surface is what is inside
+    if e - s > 2 and norm[s] == "“" and norm[e - 1] == "”" and norm.count("“", s, e) == 1:
+        s, e = s + 1, e - 1
+    return s, e
+
+
+def find_events(view: TextView, excluded: list[tuple[int, int]]) -> list[EventHit]:
+    norm = view.norm
+    hits: list[EventHit] = []
+    blocked = bytearray(len(norm))
+    for s, e in excluded:
+        blocked[s:e] = b"\x01" * (e - s)
+
+    def add(s: int, e: int):
+        if e - s < 4 or any(blocked[s:e]):
+            return
+        if any(h.start < e and s < h.end for h in hits):
+            return
+        name = norm[s:e]
+        date = None
+        m = _DATE_PREFIX.match(name)
+        if m:
+            date = f"--{int(m.group(1)):02d}-{int(m.group(2)):02d}"
+        else:
+            for day, rec in _RECURRING.items():
+                if day in name:
+                    date = rec
+        hits.append(EventHit(s, e, name, date))
+
+    for m in _HEAD.finditer(norm):
+        e = m.end()
+        if norm[e:e + 1] in "”\"" and "“" in norm[max(0, m.start() - _MAX_LEFT):m.start()]:
+            e += 1
+        s = _left_edge(norm, m.start())
+        if m.start() - s < 2:
+            continue  # a bare head word (开展专项行动) names no event
+        s, e = _trim(norm, s, e)
+        add(s, e)
+    for rx in (_EXAM, _QUOTED_ACTIVITY, _QUOTED_CAMPAIGN):
+        for m in rx.finditer(norm):
+            s, e = m.span("q") if "q" in rx.groupindex else m.span()
+            add(s, e)
+    hits.sort(key=lambda h: h.start)
+    return hits

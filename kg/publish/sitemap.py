@@ -1,0 +1,57 @@
+"""sitemap.xml of the entity pages: every agency, legal instrument, event and report IRI under {base}id/.
+
+A sitemap file holds at most 50,000 URLs (sitemaps.org). Beyond that, /sitemap.xml becomes a sitemap index that
+points at {base}sitemap-{n}.xml pages, each produced by `sitemap_xml(store, settings, page=n)` with an ordered,
+paged query, so no page ever holds more than one page of IRIs in memory.
+"""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from kg.config import Settings
+from kg.rdf.namespaces import GK
+from kg.store.base import Store
+
+MAX_URLS = 50_000
+ENTITY_CLASSES = [GK.Agency, GK.LegalInstrument, GK.Event, GK.Report]
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _pattern(settings: Settings) -> str:
+    values = " ".join(f"<{c}>" for c in ENTITY_CLASSES)
+    return (f'VALUES ?c {{ {values} }} ?s a ?c '
+            f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{settings.base_iri}id/"))')
+
+
+def entity_count(store: Store, settings: Settings) -> int:
+    rows = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_pattern(settings)} }}").rows
+    return int(rows[0]["n"]) if rows else 0
+
+
+def page_count(store: Store, settings: Settings, per_page: int = MAX_URLS) -> int:
+    return max(1, -(-entity_count(store, settings) // per_page))
+
+
+def page_url(settings: Settings, page: int) -> str:
+    return f"{settings.base_iri}sitemap-{page}.xml"
+
+
+def entity_iris(store: Store, settings: Settings, page: int = 0, per_page: int = MAX_URLS) -> list[str]:
+    q = (f"SELECT DISTINCT ?s WHERE {{ {_pattern(settings)} }} ORDER BY ?s "
+         f"LIMIT {per_page} OFFSET {page * per_page}")
+    return [str(r["s"]) for r in store.query(q).rows]
+
+
+def sitemap_xml(store: Store, settings: Settings, page: int | None = None, per_page: int = MAX_URLS) -> str:
+    """page=None: the sitemap itself, or a sitemap index when there are more than `per_page` entities.
+    page=n: the n-th page (0-based) of the index."""
+    if page is None:
+        pages = page_count(store, settings, per_page)
+        if pages > 1:
+            items = "".join(f"<sitemap><loc>{escape(page_url(settings, n))}</loc></sitemap>\n" for n in range(pages))
+            return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
+                    f"{items}</sitemapindex>\n")
+        page = 0
+    urls = entity_iris(store, settings, page, per_page)
+    items = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{items}</urlset>\n'

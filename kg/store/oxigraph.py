@@ -1,0 +1,520 @@
+"""Embedded Oxigraph on disk: crash-safe writes, consistent reads during rebuilds, killable user queries.
+
+Layout of the store folder:
+
+    CURRENT          the name of the live generation ("gen-000007\\n"), replaced atomically with os.replace
+    WRITE.lock       flock'ed (exclusive) by the one process writing
+    gen-000006/      the previous generation, kept for readers still on it
+    gen-000007/      the live generation: a RocksDB folder nobody writes to any more
+    gen-000007/READERS   every process reading the generation holds a shared flock on it
+
+Atomicity. A transaction takes a RocksDB checkpoint of the live generation into a new folder (hard links, so it
+costs milliseconds whatever the size), opens that copy read-write, applies the changes, flushes, closes it, fsyncs
+it and only then points CURRENT at it. CURRENT is the only thing readers trust, and it changes with one rename, so
+a process killed at any point leaves the last whole state: a half-written generation is simply not referenced and
+is removed by the next writer. A transaction that raises deletes its folder.
+
+Reader consistency. Published generations are never written again. A reader opens the live one with
+`Store.read_only` and, on each call, stats CURRENT (one syscall): when the inode changed it opens the new generation.
+Each call runs on one generation from start to end; `snapshot()` pins one for several calls (a page, a set of dumps).
+The shared flock on READERS tells the writer which old generations are still in use: it deletes a generation
+older than the previous one only when it can take that lock exclusively.
+
+User queries (`query_serialized`) run in a small pool of worker processes that open the live generation read-only;
+pyoxigraph cannot cancel a query, so at the time limit the worker is killed (and replaced on demand) and
+QueryTimeout raised. Bounded queries from pages (`query`) run in process.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+
+from kg.store.base import QueryError, QueryTimeout, Serialized, Store, StoreError, Transaction
+from kg.store.oxicore import PyOxigraphStore, _View, check_query, execute_serialized, to_ox
+
+CURRENT = "CURRENT"
+WRITE_LOCK = "WRITE.lock"
+READERS = "READERS"
+EMPTY = "gen-000000"          # the name of the state before the first transaction
+_GEN = re.compile(r"^gen-(\d{6,})$")
+
+
+def _gen_number(name: str) -> int:
+    m = _GEN.match(name)
+    return int(m.group(1)) if m else -1
+
+
+def _fsync_path(path: Path, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Generation(_View):
+    """One published generation opened read-only, holding a shared lock on its READERS file while referenced."""
+
+    def __init__(self, name: str, folder: Path | None):
+        self.name = name
+        self._fd = None
+        if folder is None:  # nothing published yet: an empty store
+            self.ox = ox.Store()
+            return
+        fd = os.open(folder / READERS, os.O_RDONLY)   # FileNotFoundError when the writer deleted it meanwhile
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            if not (folder / READERS).exists():        # deleted between our open and our lock
+                raise FileNotFoundError(folder)
+            self.ox = ox.Store.read_only(str(folder))
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+
+    def __del__(self):
+        # The RocksDB handle goes with this object; only then may the writer delete the folder.
+        self.ox = None
+        if self._fd is not None:
+            os.close(self._fd)   # releases the shared lock
+            self._fd = None
+
+
+class DiskTransaction(Transaction):
+    """Applies changes directly to the new generation's (unpublished) RocksDB: nothing is buffered beyond a batch,
+    so a build of thousands of reports runs in constant memory. Atomicity comes from publishing, not from here."""
+
+    BATCH = 100_000  # quads gathered before writing; a batch this big goes through the bulk loader (new SST files)
+
+    def __init__(self, store: ox.Store):
+        self._ox = store
+        self._pending: list[ox.Quad] = []
+        self._pending_graphs: set[str] = set()
+
+    def replace_graph(self, graph, triples):
+        self.remove_graph(graph)
+        self.add(graph, triples)
+
+    def add(self, graph, triples):
+        g = ox.NamedNode(graph)
+        self._pending.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
+        self._pending_graphs.add(graph)
+        if len(self._pending) >= self.BATCH:
+            self._write_pending()
+
+    def remove_graph(self, graph):
+        if graph in self._pending_graphs:  # keep the order of operations: pending adds to it land first
+            self._write_pending()
+        g = ox.NamedNode(graph)
+        if self._ox.contains_named_graph(g):
+            self._ox.remove_graph(g)
+
+    def update(self, sparql_update):
+        self._write_pending()
+        try:
+            self._ox.update(sparql_update)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL Update syntax error: {exc}") from None
+
+    def _write_pending(self):
+        if not self._pending:
+            return
+        if len(self._pending) >= self.BATCH:
+            self._ox.bulk_extend(self._pending)
+        else:
+            self._ox.extend(self._pending)   # small batches: one RocksDB write batch, no new files
+        self._pending = []
+        self._pending_graphs = set()
+
+    def _finish(self):
+        self._write_pending()
+        self._ox.flush()
+        self._ox = None   # drop the handle so RocksDB closes
+
+
+class OxigraphStore(PyOxigraphStore):
+    def __init__(self, path: str | os.PathLike, *, workers: int | None = None):
+        self.path = Path(path)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store folder {self.path}: {exc}") from None
+        self._swap = threading.Lock()
+        self._live_gen: Generation | None = None
+        self._live_key = None
+        n = workers if workers is not None else int(os.environ.get("GOVKG_QUERY_WORKERS", "0") or 0)
+        self._workers = QueryWorkers(n or min(4, os.cpu_count() or 2))
+        self._lock = threading.Lock()
+        self._gen = 0
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    def _current_key(self):
+        try:
+            st = os.stat(self.path / CURRENT)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _read_current(self) -> str | None:
+        try:
+            name = (self.path / CURRENT).read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name if _GEN.match(name) else None
+
+    def _view(self) -> Generation:
+        """The live generation; reopened when CURRENT changed (checked with one stat per call)."""
+        key = self._current_key()
+        gen = self._live_gen
+        if gen is not None and key == self._live_key:
+            return gen
+        with self._swap:
+            for _ in range(50):
+                key = self._current_key()
+                name = self._read_current()
+                try:
+                    gen = Generation(name, self.path / name) if name else Generation(EMPTY, None)
+                except FileNotFoundError:   # a writer moved on twice meanwhile: read CURRENT again
+                    time.sleep(0.01)
+                    continue
+                except OSError as exc:
+                    raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
+                if key == self._current_key():
+                    self._live_gen, self._live_key = gen, key
+                    return gen
+            raise StoreError(f"the store at {self.path} keeps changing; cannot open a stable generation")
+
+    def generation(self) -> str:
+        return self._view().name
+
+    def snapshot(self) -> Store:
+        return PinnedStore(self._view(), self._workers, self.path)
+
+    def refresh(self) -> None:
+        """Nothing to do: every call looks at CURRENT. Kept so callers can say what they mean."""
+        self._view()
+
+    def query_serialized(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
+                         timeout_s=None, max_rows=None) -> Serialized:
+        check_query(sparql)  # cheap refusals without a round trip
+        gen = self._view()
+        folder = str(self.path / gen.name) if gen.name != EMPTY else None
+        return self._workers.run((gen.name, folder, sparql, media_type, default_graphs, named_graphs, max_rows),
+                                 timeout_s)
+
+    # --- writing -------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _writer_lock(self):
+        fd = os.open(self.path / WRITE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)   # another build waits here
+            yield
+        finally:
+            os.close(fd)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self._lock, self._writer_lock():
+            live = self._read_current()
+            self._remove_generations(unpublished_only=True)
+            new = f"gen-{max([_gen_number(live or EMPTY)] + self._generation_numbers()) + 1:06d}"
+            folder = self.path / new
+            try:
+                if live:
+                    # Checkpoint from our own read-only handle on the live generation (opened if need be).
+                    source = self._view()
+                    if source.name != live:
+                        raise StoreError("CURRENT changed while the write lock was held")
+                    source.ox.backup(str(folder))
+                store = ox.Store(str(folder))
+            except OSError as exc:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise StoreError(f"cannot start a transaction in {self.path}: {exc}") from None
+            tx = DiskTransaction(store)
+            del store
+            try:
+                yield tx
+                tx._finish()
+            except BaseException:
+                tx._ox = None
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            self._publish(new, folder)
+            self._gen += 1
+            self._remove_generations(keep={new, live})
+
+    def _publish(self, name: str, folder: Path) -> None:
+        (folder / READERS).touch()
+        for f in folder.iterdir():        # data on disk before the name that points at it
+            if f.is_file():
+                _fsync_path(f)
+        _fsync_path(folder, directory=True)
+        tmp = self.path / (CURRENT + ".tmp")
+        with open(tmp, "w") as fh:
+            fh.write(name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path / CURRENT)   # the commit point
+        _fsync_path(self.path, directory=True)
+
+    def _generation_numbers(self) -> list[int]:
+        return [_gen_number(p.name) for p in self.path.iterdir() if _GEN.match(p.name)]
+
+    def _remove_generations(self, keep: set = frozenset(), unpublished_only: bool = False) -> None:
+        """Called with the write lock held. Removes generations that were never published (a writer died) and,
+        unless unpublished_only, older ones (not in `keep`) that no reader holds any more."""
+        live = _gen_number(self._read_current() or EMPTY)
+        for p in self.path.iterdir():
+            if not _GEN.match(p.name) or p.name in keep:
+                continue
+            if _gen_number(p.name) > live or not (p / READERS).exists():
+                shutil.rmtree(p, ignore_errors=True)     # half-written: nobody can be reading it
+                continue
+            if unpublished_only:
+                continue
+            fd = os.open(p / READERS, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue                                 # still read; removed by a later transaction
+            try:
+                (p / READERS).unlink()                   # readers waiting on the lock will see it gone
+                shutil.rmtree(p, ignore_errors=True)
+            finally:
+                os.close(fd)
+
+    def close(self) -> None:
+        self._workers.close()
+        self._live_gen = None
+        self._live_key = None
+
+
+class PinnedStore(PyOxigraphStore):
+    """A read-only view of one generation (see OxigraphStore.snapshot)."""
+
+    def __init__(self, gen: Generation, workers: "QueryWorkers", path: Path):
+        self._pinned = gen
+        self._workers = workers
+        self._path = path
+        self._lock = threading.Lock()
+
+    def _view(self):
+        return self._pinned
+
+    def generation(self) -> str:
+        return self._pinned.name
+
+    def query_serialized(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
+                         timeout_s=None, max_rows=None) -> Serialized:
+        check_query(sparql)
+        folder = str(self._path / self._pinned.name) if self._pinned.name != EMPTY else None
+        return self._workers.run((self._pinned.name, folder, sparql, media_type, default_graphs, named_graphs,
+                                  max_rows), timeout_s)
+
+    @contextmanager
+    def transaction(self):
+        raise StoreError("a snapshot is read-only")
+        yield  # pragma: no cover
+
+    def close(self):
+        self._pinned = None
+
+
+# --- worker processes for user queries ------------------------------------------------------------------------
+
+def _worker_main(conn) -> None:
+    """Loop: receive a query for a generation, answer with the serialised result or an error."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C goes to the server, which stops us
+    gen: Generation | None = None
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        name, folder, sparql, media_type, default_graphs, named_graphs, max_rows = request
+        try:
+            if gen is None or gen.name != name:
+                gen = None
+                gen = Generation(name, Path(folder) if folder else None)
+            s = execute_serialized(gen.ox, sparql, media_type, default_graphs, named_graphs, max_rows)
+            reply = ("ok", s.body, s.media_type, s.truncated)
+        except QueryError as exc:
+            reply = ("query", str(exc))
+        except Exception as exc:  # the parent turns it into StoreError
+            reply = ("store", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+class _Worker:
+    """A worker process started with subprocess (not multiprocessing: that re-imports the parent's __main__,
+    which breaks scripts and servers), talking pickled messages over two pipes."""
+
+    def __init__(self):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+        code = f"from kg.store.oxigraph import _worker_entry; _worker_entry({to_child_r}, {from_child_w})"
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(to_child_r, from_child_w),
+                                         env=env, stdin=subprocess.DEVNULL, start_new_session=True)
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.conn = Connection(to_child_w, readable=False), Connection(from_child_r, writable=False)
+
+    def send(self, obj):
+        self.conn[0].send(obj)
+
+    def poll(self, timeout):
+        return self.conn[1].poll(timeout)
+
+    def recv(self):
+        return self.conn[1].recv()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(5)
+        self.close_pipes()
+
+    def close_pipes(self):
+        for c in self.conn:
+            if not c.closed:
+                c.close()
+
+    def stop(self):
+        try:
+            self.send(None)
+            self.proc.wait(2)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+
+
+def _worker_entry(read_fd: int, write_fd: int) -> None:
+    _worker_main(_Duplex(Connection(read_fd, writable=False), Connection(write_fd, readable=False)))
+
+
+class _Duplex:
+    def __init__(self, incoming, outgoing):
+        self.incoming, self.outgoing = incoming, outgoing
+
+    def recv(self):
+        return self.incoming.recv()
+
+    def send(self, obj):
+        self.outgoing.send(obj)
+
+
+class QueryWorkers:
+    """At most `size` worker processes, started on demand; a killed one is replaced in the background."""
+
+    def __init__(self, size: int):
+        self.size = max(1, size)
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._started = 0
+        self._count_lock = threading.Lock()
+        self._closed = False
+
+    def _checkout(self, deadline: float | None) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self._count_lock:
+            start = self._started < self.size
+            if start:
+                self._started += 1
+        if start:
+            try:
+                return _Worker()
+            except BaseException:
+                with self._count_lock:
+                    self._started -= 1
+                raise
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        try:
+            return self._idle.get(timeout=wait)
+        except queue.Empty:
+            raise QueryTimeout("the query waited past its time limit for a free query worker") from None
+
+    def _discard(self, w: _Worker):
+        """Kill a worker and start its replacement in the background, so the next query does not wait for it."""
+        w.kill()
+
+        def replace():
+            try:
+                fresh = _Worker()
+            except OSError:
+                with self._count_lock:
+                    self._started -= 1
+                return
+            if self._closed:
+                fresh.stop()
+            else:
+                self._idle.put(fresh)
+
+        threading.Thread(target=replace, daemon=True, name="govkg-query-respawn").start()
+
+    def run(self, request: tuple, timeout_s: float | None) -> Serialized:
+        deadline = time.monotonic() + timeout_s if timeout_s else None
+        w = self._checkout(deadline)
+        try:
+            w.send(request)
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not w.poll(wait):
+                self._discard(w)
+                raise QueryTimeout(f"the query ran longer than the {timeout_s:g} s limit and was stopped")
+            reply = w.recv()
+        except (EOFError, OSError):
+            self._discard(w)
+            raise StoreError("the query worker died (out of memory?)") from None
+        except QueryTimeout:
+            raise
+        except BaseException:
+            self._discard(w)  # interrupted mid-query: its state is unknown
+            raise
+        self._idle.put(w)
+        if reply[0] == "ok":
+            return Serialized(reply[1], reply[2], reply[3])
+        if reply[0] == "query":
+            raise QueryError(reply[1])
+        raise StoreError(reply[1])
+
+    def close(self):
+        self._closed = True
+        while True:
+            try:
+                w = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            w.stop()
+            with self._count_lock:
+                self._started -= 1

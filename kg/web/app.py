@@ -1,0 +1,164 @@
+"""The GovKG web app: linked-data pages, SPARQL endpoint, dumps and dataset descriptions.
+
+    create_app(store=None, settings=None) -> FastAPI
+
+Routes are thin (routers/); every query lives in service.py. One ASGI middleware adds what every response
+needs: security headers, CORS, ETag/Last-Modified with 304, bodiless HEAD, and a 500 page without details.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from contextlib import asynccontextmanager
+from email.utils import formatdate
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
+
+from kg.config import Settings
+from kg.store.base import Store, open_store
+from kg.web.common import HERE, LANG_COOKIE, env, error_page, lang_of
+from kg.web.i18n import DEFAULT_LANG, pick_lang, translator
+from kg.web.routers import entity, pages, publish, sparql
+from kg.web.service import KGService
+
+log = logging.getLogger("kg.web")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"access-control-allow-origin", b"*"),  # public read-only data, no credentials
+    (b"access-control-expose-headers", b"ETag, Last-Modified, Content-Location, Link, X-GovKG-Truncated, Retry-After"),
+]
+PREFLIGHT_HEADERS = [
+    (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
+    (b"access-control-allow-headers", b"Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since"),
+    (b"access-control-max-age", b"86400"),
+    (b"allow", b"GET, HEAD, POST, OPTIONS"),
+]
+# Paths whose answers do not depend on the store alone (own validators, or never cached).
+NO_STORE_ETAG = ("/sparql", "/healthz", "/static/", "/dumps")
+
+
+class WebMiddleware:
+    def __init__(self, app, get_state):
+        self.app = app
+        self.get_state = get_state  # -> (store, templates-ready app) ; resolved lazily, the app is built later
+        self._gen_seen: dict[str, float] = {}
+
+    def _last_modified(self, gen: str) -> str:
+        # The time this process first saw this generation: a stable, honest lower bound for the change time.
+        t = self._gen_seen.setdefault(gen, time.time())
+        return formatdate(t, usegmt=True)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        method = scope["method"]
+        path = scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+        if method == "OPTIONS":  # CORS preflight or a plain OPTIONS: same answer, no body
+            await send({"type": "http.response.start", "status": 204, "headers": SECURITY_HEADERS + PREFLIGHT_HEADERS})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        etag = last_modified = None
+        if method in ("GET", "HEAD") and not path.startswith(NO_STORE_ETAG):
+            store = self.get_state().store
+            gen = store.generation()
+            # Everything a page depends on: data generation, URL, language choice, representation asked for.
+            key = "|".join([gen, path, scope.get("query_string", b"").decode("latin-1"), headers.get("accept", ""),
+                            headers.get("cookie", "") if LANG_COOKIE in headers.get("cookie", "") else "",
+                            headers.get("accept-language", "")[:20]])
+            etag = 'W/"' + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:32] + '"'
+            last_modified = self._last_modified(gen)
+            inm = headers.get("if-none-match")
+            if inm and (inm.strip() == "*" or etag in [x.strip() for x in inm.split(",")]):
+                await send({"type": "http.response.start", "status": 304,
+                            "headers": SECURITY_HEADERS + [(b"etag", etag.encode()),
+                                                           (b"last-modified", last_modified.encode())]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+
+        started = False
+
+        async def send_wrapper(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                hdrs = [(k, v) for k, v in message.get("headers", []) if k.lower() not in {h for h, _ in SECURITY_HEADERS}]
+                hdrs += SECURITY_HEADERS
+                if etag and message["status"] == 200 and not any(k.lower() == b"etag" for k, _ in hdrs):
+                    hdrs += [(b"etag", etag.encode()), (b"last-modified", last_modified.encode())]
+                message = {**message, "headers": hdrs}
+            elif message["type"] == "http.response.body" and method == "HEAD":
+                message = {**message, "body": b""}  # keep Content-Length, send no body
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            log.exception("unhandled error on %s %s", method, path)  # details stay in the server log
+            if started:
+                raise
+            lang = pick_lang(headers.get("cookie", "").partition(LANG_COOKIE + "=")[2][:2]) or DEFAULT_LANG
+            t = translator(lang)
+            html = "text/html" in headers.get("accept", "")
+            if html:
+                body = env.get_template("error.html").render(
+                    t=t, lang=lang, status=500, title=t("error"), text=t("error_text"), root="", nav=[],
+                    request=None, href=lambda i: i, url_with=lambda **kw: "?", other_lang="en" if lang == "zh" else "zh",
+                    minimal=True).encode("utf-8")
+                ctype = b"text/html; charset=utf-8"
+            else:
+                body = b"500 Internal Server Error\nThe error has been logged.\n"
+                ctype = b"text/plain; charset=utf-8"
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": SECURITY_HEADERS + [(b"content-type", ctype),
+                                                       (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+
+def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    if store is None:
+        store = open_store(settings.store)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        app.state.sparql_pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(title="GovKG", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = store
+    app.state.service = KGService(store, settings)
+    sparql.setup(app)
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for r in (pages.router, entity.router, sparql.router, publish.router):
+        app.include_router(r)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            return error_page(request, 404, "not_found", translator(lang_of(request))("not_found_text"))
+        resp = error_page(request, exc.status_code, "error", str(exc.detail) if exc.status_code < 500 else None)
+        for k, v in (exc.headers or {}).items():
+            resp.headers[k] = v
+        return resp
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_params(request: Request, exc: RequestValidationError):
+        return error_page(request, 400, "error", "invalid request parameters")
+
+    app.add_middleware(WebMiddleware, get_state=lambda: app.state)
+    return app

@@ -1,0 +1,87 @@
+"""Content negotiation: pick one of the media types we offer from an Accept header (RFC 9110 §12.5.1)."""
+from __future__ import annotations
+
+# Entity representations, in server preference order (first wins a tie, e.g. for "*/*").
+ENTITY_TYPES = {
+    "text/html": "html",
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+}
+SUFFIX_TYPES = {v: k for k, v in ENTITY_TYPES.items()}
+# Types some clients send that mean one of ours.
+ALIASES = {
+    "application/x-turtle": "text/turtle",
+    "text/n3": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "application/xhtml+xml": "text/html",
+    "application/sparql-results+json": "application/sparql-results+json",
+}
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """[(media range, q)], malformed parts skipped. No header means anything is acceptable."""
+    if not header or not header.strip():
+        return [("*/*", 1.0)]
+    out = []
+    for part in header.split(","):
+        items = [x.strip() for x in part.split(";")]
+        mt = items[0].lower()
+        if not mt or "/" not in mt:
+            continue
+        q = 1.0
+        for param in items[1:]:
+            k, _, v = param.partition("=")
+            if k.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(v)))
+                except ValueError:
+                    q = 0.0
+        out.append((mt, q))
+    return out
+
+
+def _quality(offer: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
+    """q of the most specific range that matches `offer`, and that specificity (2 exact, 1 type/*, 0 */*)."""
+    best_spec, best_q = -1, 0.0
+    otype = offer.split("/")[0]
+    for mt, q in ranges:
+        mt = ALIASES.get(mt, mt)
+        if mt == offer:
+            spec = 2
+        elif mt == otype + "/*":
+            spec = 1
+        elif mt == "*/*":
+            spec = 0
+        else:
+            continue
+        if spec > best_spec:
+            best_spec, best_q = spec, q
+    return best_q, best_spec
+
+
+def negotiate(header: str | None, offers: list[str]) -> str | None:
+    """The offer the client prefers most (server order breaks ties), or None if nothing is acceptable."""
+    ranges = parse_accept(header)
+    best, best_key = None, (0.0, -1)
+    for i, offer in enumerate(offers):
+        q, spec = _quality(offer, ranges)
+        if q <= 0:
+            continue
+        key = (q, -i)
+        if best is None or key > best_key:
+            best, best_key = offer, key
+    return best
+
+
+def prefers_html(header: str | None, others: list[str]) -> bool:
+    """True when the client asked for HTML explicitly and likes it at least as much as any of `others`
+    (so "*/*" from a script gets data, a browser's "text/html,...,*/*;q=0.8" gets the page)."""
+    ranges = parse_accept(header)
+    q_html, spec = _quality("text/html", ranges)
+    if spec < 2 or q_html <= 0:
+        return False
+    return all(_quality(o, ranges)[0] <= q_html for o in others)

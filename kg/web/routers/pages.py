@@ -1,0 +1,84 @@
+"""Home, list pages per class, label search, the ontology page. Lists and search have JSON twins
+(`.json` or `?format=json`), like Datasette."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+
+from kg.web.common import json_response, lang_of, render, root, service, settings
+from kg.web.service import CLASSES, example_queries
+
+router = APIRouter()
+
+
+def _wants_json(request: Request, suffix: str | None) -> bool:
+    return suffix == ".json" or request.query_params.get("format") == "json"
+
+
+@router.api_route("/", methods=["GET", "HEAD"])
+def home(request: Request):
+    svc = service(request)
+    examples = [{"key": k, "href": f"{root(request)}/sparql?{urlencode({'query': q})}"} for k, q in example_queries()]
+    return render(request, "home.html", {"counts": svc.class_counts(), "examples": examples,
+                                         "stats": svc.graph_stats()})
+
+
+def _page(request: Request) -> int:
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _list(request: Request, slug: str, suffix: str | None):
+    if slug not in CLASSES:
+        raise HTTPException(404)
+    data = service(request).list_class(slug, lang_of(request), _page(request))
+    if _wants_json(request, suffix):
+        base = f"{root(request)}/{slug}.json"
+        return json_response({**data, "next": f"{base}?page={data['page'] + 1}" if data["page"] < data["pages"] else None})
+    return render(request, "list.html", {"data": data})
+
+
+# One route per class keeps URLs short (/agencies) and the JSON twin next to it (/agencies.json).
+for _slug in CLASSES:
+    def _make(slug):
+        def view(request: Request):
+            return _list(request, slug, None)
+
+        def view_json(request: Request):
+            return _list(request, slug, ".json")
+        router.add_api_route(f"/{slug}", view, methods=["GET", "HEAD"], name=f"list_{slug}")
+        router.add_api_route(f"/{slug}.json", view_json, methods=["GET", "HEAD"], name=f"list_{slug}_json")
+    _make(_slug)
+
+
+@router.api_route("/list/{slug}", methods=["GET", "HEAD"])
+def list_generic(slug: str, request: Request):
+    suffix = ".json" if slug.endswith(".json") else None
+    return _list(request, slug.removesuffix(".json"), suffix)
+
+
+def _search(request: Request, suffix: str | None):
+    q = request.query_params.get("q", "")
+    hits = service(request).search(q, lang_of(request)) if q.strip() else []
+    if _wants_json(request, suffix):
+        return json_response({"q": q, "results": hits, "limit": 50})
+    return render(request, "search.html", {"q": q, "hits": hits})
+
+
+@router.api_route("/search", methods=["GET", "HEAD"])
+def search(request: Request):
+    return _search(request, None)
+
+
+@router.api_route("/search.json", methods=["GET", "HEAD"])
+def search_json(request: Request):
+    return _search(request, ".json")
+
+
+@router.api_route("/ontology", methods=["GET", "HEAD"])
+def ontology(request: Request):
+    return render(request, "ontology.html", {"o": service(request).ontology_view(lang_of(request)),
+                                             "base": settings(request).base_iri})

@@ -1,0 +1,289 @@
+"""SPARQL 1.1 Protocol, query only: GET ?query=, POST form, POST direct; results by Accept or `format`;
+protocol datasets; a service description on GET without a query; a query page for browsers.
+
+Protection: size cap (413), per-client concurrency cap (429), per-query time limit (503) and row cap
+(X-GovKG-Truncated). Queries run in a dedicated thread pool so a slow one never blocks pages.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, VOID
+from starlette.responses import Response
+
+from kg.rdf.namespaces import SD
+from kg.store.base import QueryError, QueryTimeout, StoreError
+from kg.store.oxicore import GRAPH_TYPES, SELECT_TYPES
+from kg.web.common import RDF_FORMATS, render, service, settings
+from kg.web.conneg import negotiate, prefers_html
+from kg.web.service import example_queries
+
+log = logging.getLogger("kg.web.sparql")
+router = APIRouter()
+
+SELECT_OFFERS = list(SELECT_TYPES)  # json first: the default
+GRAPH_OFFERS = [m for m in GRAPH_TYPES if m not in ("application/n-quads", "application/trig")]
+# `format=` (also `output=`, `results=`, used by some clients) tokens -> media type, per query form
+FORMAT_TOKENS = {
+    "select": {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+               "csv": "text/csv", "tsv": "text/tab-separated-values", "srj": "application/sparql-results+json",
+               "srx": "application/sparql-results+xml"},
+    "graph": {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/turtle", "nt": "application/n-triples",
+              "ntriples": "application/n-triples", "n-triples": "application/n-triples",
+              "jsonld": "application/ld+json", "json-ld": "application/ld+json", "json": "application/ld+json",
+              "xml": "application/rdf+xml", "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml",
+              "rdf+xml": "application/rdf+xml"},
+}
+W3C_FORMATS = {
+    "application/sparql-results+json": "SPARQL_Results_JSON", "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD",
+    "application/rdf+xml": "RDF_XML",
+}
+_NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_RELATIVE_IRI = re.compile(r"<[^<>\s:]*>")
+_HAS_BASE = re.compile(r"^\s*BASE\b", re.I | re.M)
+
+
+def with_base(sparql: str, endpoint: str) -> str:
+    """Relative IRIs in a query resolve against the endpoint URL (the protocol tests send `<s> <p> 1`).
+    The store interface takes no base IRI, so a BASE is prepended, on the same line to keep error positions
+    on later lines right, and only when the query seems to need one."""
+    if _HAS_BASE.search(sparql) or not _RELATIVE_IRI.search(sparql):
+        return sparql
+    return f"BASE <{endpoint}> {sparql}"
+
+
+class ClientLimiter:
+    """At most `limit` queries running per client address; a slot is freed when its thread finishes, not when
+    the client gives up, so a client cannot pile up runaway queries by disconnecting."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.active: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def acquire(self, key: str) -> bool:
+        with self.lock:
+            if self.active.get(key, 0) >= self.limit:
+                return False
+            self.active[key] = self.active.get(key, 0) + 1
+            return True
+
+    def release(self, key: str) -> None:
+        with self.lock:
+            n = self.active.get(key, 0) - 1
+            if n > 0:
+                self.active[key] = n
+            else:
+                self.active.pop(key, None)
+
+
+def setup(app) -> None:
+    s = app.state.settings
+    app.state.sparql_limiter = ClientLimiter(max(1, s.max_concurrent_per_client))
+    app.state.sparql_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sparql")
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def _text(status: int, message: str, headers: dict | None = None) -> Response:
+    return Response(message.rstrip() + "\n", status_code=status, media_type="text/plain; charset=utf-8",
+                    headers=headers or {})
+
+
+def query_form(sparql: str) -> str:
+    """'select' (SELECT/ASK) or 'graph' (CONSTRUCT/DESCRIBE), read past prologue, strings and comments."""
+    m = _FORM.search(_NOISE.sub(" ", sparql))
+    return "graph" if m and m.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else "select"
+
+
+def _media_type(request: Request, params: list[tuple[str, str]], form: str) -> str:
+    token = next((v for k, v in params if k in ("format", "output", "results") and v), None)
+    offers = SELECT_OFFERS if form == "select" else GRAPH_OFFERS
+    if token:
+        token = token.strip().lower()
+        if token in offers:
+            return token
+        if token in FORMAT_TOKENS[form]:
+            return FORMAT_TOKENS[form][token]
+        raise ProtocolError(400, f"unknown format {token!r}; use one of: {', '.join(FORMAT_TOKENS[form])}")
+    # Lenient on Accept: a client that asks for a type this form cannot produce gets the form's default.
+    return negotiate(request.headers.get("accept"), offers) or offers[0]
+
+
+async def _read_request(request: Request) -> tuple[list[tuple[str, str]], str | None]:
+    """(parameters, direct query body). Raises ProtocolError for anything the protocol rejects."""
+    params = list(request.query_params.multi_items())
+    if request.method != "POST":
+        return params, None
+    s = settings(request)
+    ctype = request.headers.get("content-type", "")
+    mt, *ps = [x.strip() for x in ctype.split(";")]
+    mt = mt.lower()
+    charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in ps if p.lower().startswith("charset=")), "utf-8")
+    if mt == "application/sparql-update":
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if mt not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+        raise ProtocolError(415, "POST a query as application/x-www-form-urlencoded (query=...) or as "
+                                 "application/sparql-query (the query as the body)")
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(415, "queries must be sent in UTF-8")
+    limit = s.max_query_bytes * 3 + 4096  # room for percent-encoding and dataset parameters
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit:
+        raise ProtocolError(413, f"request body too large (the query limit is {s.max_query_bytes} bytes)")
+    body = await request.body()
+    if len(body) > limit:
+        raise ProtocolError(413, f"request body too large (the query limit is {s.max_query_bytes} bytes)")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the request body is not valid UTF-8") from None
+    if mt == "application/sparql-query":
+        return params, text
+    return params + parse_qsl(text, keep_blank_values=True), None
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def run_query(request: Request, sparql: str, media_type: str, dgs: list[str], ngs: list[str]):
+    """Run on the SPARQL pool under the client's concurrency slot and the time limit."""
+    s = settings(request)
+    limiter: ClientLimiter = request.app.state.sparql_limiter
+    key = _client(request)
+    if not limiter.acquire(key):
+        raise ProtocolError(429, f"too many concurrent queries from this client (limit "
+                                 f"{s.max_concurrent_per_client}); retry shortly", {"Retry-After": "2"})
+    store = service(request).store
+    try:
+        fut = request.app.state.sparql_pool.submit(
+            store.query_serialized, sparql, media_type, default_graphs=dgs or None, named_graphs=ngs or None,
+            timeout_s=s.query_timeout_s, max_rows=s.max_rows)
+    except RuntimeError:
+        limiter.release(key)
+        raise ProtocolError(503, "the query service is shutting down") from None
+    fut.add_done_callback(lambda _: limiter.release(key))
+    try:
+        # The engine checks the deadline between rows; this outer limit also covers a long first row.
+        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), s.query_timeout_s + 1.0)
+    except (asyncio.TimeoutError, QueryTimeout):
+        raise ProtocolError(503, f"the query ran longer than the time limit of {s.query_timeout_s:g} s; "
+                                 "narrow it (LIMIT, more specific patterns) or download a dump",
+                            {"Retry-After": "10"}) from None
+    except QueryError as exc:
+        raise ProtocolError(400, str(exc)) from None
+    except StoreError as exc:
+        log.error("store error: %s", exc)
+        raise ProtocolError(503, "the store is unavailable; retry later", {"Retry-After": "30"}) from None
+
+
+@router.api_route("/sparql", methods=["GET", "POST", "HEAD"])
+@router.api_route("/sparql/", methods=["GET", "POST", "HEAD"], include_in_schema=False)
+async def sparql(request: Request):
+    try:
+        return await _sparql(request)
+    except ProtocolError as exc:
+        return _text(exc.status, exc.message, exc.headers)
+
+
+async def _sparql(request: Request) -> Response:
+    s = settings(request)
+    params, direct = await _read_request(request)
+    if any(k in ("update", "using-graph-uri", "using-named-graph-uri") for k, _ in params):
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    queries = [v for k, v in params if k == "query"] + ([direct] if direct is not None else [])
+    if len(queries) > 1:
+        raise ProtocolError(400, "exactly one query per request, please (got %d)" % len(queries))
+    dgs = [v for k, v in params if k == "default-graph-uri"]
+    ngs = [v for k, v in params if k == "named-graph-uri"]
+    explicit_format = any(k in ("format", "output", "results") for k, _ in params)
+    browser = (request.method != "POST" and not explicit_format
+               and prefers_html(request.headers.get("accept"), SELECT_OFFERS + GRAPH_OFFERS))
+    if not queries:
+        if request.method == "POST":
+            raise ProtocolError(400, "no query given (send query=... or a application/sparql-query body)")
+        if browser:
+            return await _page(request, None, dgs, ngs)
+        return _service_description(request)
+    sparql_text = queries[0]
+    if len(sparql_text.encode("utf-8")) > s.max_query_bytes:
+        raise ProtocolError(413, f"the query is longer than the limit of {s.max_query_bytes} bytes")
+    if browser:
+        return await _page(request, sparql_text, dgs, ngs)
+    form = query_form(sparql_text)
+    media_type = _media_type(request, params, form)
+    endpoint = str(request.url.replace(query=None, fragment=None))
+    res = await run_query(request, with_base(sparql_text, endpoint), media_type, dgs, ngs)
+    headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+    if res.truncated:
+        headers["X-GovKG-Truncated"] = "true"
+    mt = res.media_type + ("; charset=utf-8" if res.media_type.startswith("text/") else "")
+    return Response(res.body, media_type=mt, headers=headers)
+
+
+def _service_description(request: Request) -> Response:
+    """SPARQL 1.1 Service Description: what this endpoint is and can do, and the dataset it serves."""
+    endpoint = URIRef(str(request.url.replace(query=None, fragment=None)))
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("void", VOID)
+    svc = BNode("service")
+    g.add((svc, RDF.type, SD.Service))
+    g.add((svc, SD.endpoint, endpoint))
+    g.add((svc, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((svc, SD.feature, SD.UnionDefaultGraph))
+    for mt, name in W3C_FORMATS.items():
+        g.add((svc, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/" + name)))
+    ds = BNode("dataset")
+    g.add((svc, SD.defaultDataset, ds))
+    g.add((ds, RDF.type, SD.Dataset))
+    dg = BNode("defaultGraph")
+    g.add((ds, SD.defaultGraph, dg))
+    g.add((dg, RDF.type, SD.Graph))
+    for name in service(request).store.graph_names()[:10000]:
+        ng = BNode()
+        g.add((ds, SD.namedGraph, ng))
+        g.add((ng, RDF.type, SD.NamedGraph))
+        g.add((ng, SD.name, URIRef(name)))
+    offers = [mt for mt, _ in RDF_FORMATS.values()]
+    chosen = negotiate(request.headers.get("accept"), offers) or "text/turtle"
+    fmt = next(f for mt, f in RDF_FORMATS.values() if mt == chosen)
+    mt = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
+    return Response(g.serialize(format=fmt, encoding="utf-8"), media_type=mt, headers={"Vary": "Accept"})
+
+
+async def _page(request: Request, sparql_text: str | None, dgs: list[str], ngs: list[str]) -> Response:
+    """The query page. With a query it also runs it here, so results show even without JavaScript."""
+    result, error = None, None
+    if sparql_text:
+        form = query_form(sparql_text)
+        mt = "application/sparql-results+json" if form == "select" else "text/turtle"
+        try:
+            res = await run_query(request, sparql_text, mt, dgs, ngs)
+            if form == "select":
+                doc = json.loads(res.body)
+                result = {"kind": "ask", "boolean": doc["boolean"]} if "boolean" in doc else {
+                    "kind": "select", "vars": doc["head"]["vars"], "rows": doc["results"]["bindings"][:1000],
+                    "n": len(doc["results"]["bindings"]), "truncated": res.truncated}
+            else:
+                result = {"kind": "graph", "text": res.body.decode("utf-8")[:200000], "truncated": res.truncated}
+        except ProtocolError as exc:
+            error = exc.message
+    examples = [{"key": k, "query": q} for k, q in example_queries()]
+    return render(request, "query.html", {"query": sparql_text or examples[0]["query"], "examples": examples,
+                                          "result": result, "error": error, "ran": bool(sparql_text)})

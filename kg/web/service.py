@@ -1,0 +1,439 @@
+"""Every query the web pages run, in one place, so routes stay thin and each query is bounded (LIMIT, COUNT).
+
+Pages never fetch more than they show: incoming links are counted per property and fetched one page at a
+time, so an instrument cited by 10,000 initiatives renders as fast as one cited once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
+
+from kg.config import Settings
+from kg.rdf.namespaces import ELI, GK, OA, SCHEMA, bind_prefixes
+from kg.store.base import Store
+from kg.web.i18n import LABEL_PREFS, TERM_LABELS
+
+LABEL_PROPS = [RDFS.label, SKOS.prefLabel, DCTERMS.title, SCHEMA.name, FOAF.name]
+CLASSES = {  # list slug -> class; the order is the navigation order
+    "agencies": GK.Agency, "instruments": GK.LegalInstrument, "events": GK.Event,
+    "reports": GK.Report, "initiatives": GK.Initiative,
+}
+SCHEMA_TYPES = {GK.Agency: "GovernmentOrganization", GK.Report: "Report", GK.Initiative: "Action",
+                GK.LegalInstrument: "Legislation", GK.Event: "Event", GK.Region: "AdministrativeArea",
+                GK.Section: "CreativeWork", GK.SourceText: "CreativeWork", GK.Figure: "QuantitativeValue"}
+PAGE_SIZE = 20          # incoming links per property per page
+LIST_PAGE_SIZE = 50
+OUT_VALUES_CAP = 100    # values shown per outgoing property
+RDF_INCOMING_CAP = 1000  # incoming triples in an entity's RDF document
+
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def iri_ref(iri: str) -> str:
+    """`<iri>` for a SPARQL query; refuses characters that could break out of the IRI."""
+    if not iri or _BAD_IRI.search(iri):
+        raise ValueError("not a valid IRI")
+    return f"<{iri}>"
+
+
+def literal(s: str) -> str:
+    return Literal(s).n3()  # quoted and escaped
+
+
+def _values(var: str, iris) -> str:
+    return f"VALUES ?{var} {{ {' '.join(iri_ref(str(i)) for i in iris)} }}"
+
+
+def pick_label(candidates: list[Literal], lang: str) -> str | None:
+    """The literal whose language tag the UI language prefers; ties go to the shortest (a name, not a note)."""
+    if not candidates:
+        return None
+    prefs = LABEL_PREFS.get(lang, LABEL_PREFS["zh"])
+
+    def rank(lit):
+        tag = (lit.language or "").lower() if isinstance(lit, Literal) else ""
+        return (prefs.index(tag) if tag in prefs else len(prefs), len(str(lit)), str(lit))
+    return str(min(candidates, key=rank))
+
+
+def local_name(iri: str) -> str:
+    tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+    return tail or iri
+
+
+@dataclass
+class Value:
+    """One value on a page: a link (iri + label) or a literal (text + lang/datatype)."""
+    text: str
+    iri: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+    bnode: bool = False
+
+
+@dataclass
+class Group:
+    prop: str
+    label: str
+    values: list[Value] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+
+
+class KGService:
+    def __init__(self, store: Store, settings: Settings):
+        self.store = store
+        self.settings = settings
+
+    # --- small helpers -------------------------------------------------------------------------------------
+
+    def _select(self, q: str, max_rows: int | None = None):
+        return self.store.query(q, max_rows=max_rows).rows
+
+    def _count(self, q: str) -> int:
+        rows = self._select(q)
+        return int(rows[0]["n"]) if rows and "n" in rows[0] else 0
+
+    def labels(self, iris, lang: str) -> dict[str, str]:
+        """Best label of each IRI in one query (VALUES), falling back to nothing: callers use local names."""
+        iris = sorted({str(i) for i in iris if isinstance(i, URIRef) or isinstance(i, str)})
+        out: dict[str, list] = {}
+        for i in range(0, len(iris), 500):
+            chunk = iris[i:i + 500]
+            q = (f"SELECT ?s ?l WHERE {{ {_values('s', chunk)} {_values('p', LABEL_PROPS)} ?s ?p ?l "
+                 f"FILTER(isLiteral(?l)) }}")
+            for row in self._select(q, max_rows=20000):
+                out.setdefault(str(row["s"]), []).append(row["l"])
+        labels = {k: pick_label(v, lang) for k, v in out.items()}
+        for i in iris:  # standard terms the store does not label
+            if i not in labels and i in TERM_LABELS:
+                labels[i] = TERM_LABELS[i][0 if lang == "zh" else 1]
+        return labels
+
+    def value(self, term, labels: dict[str, str]) -> Value:
+        if isinstance(term, URIRef):
+            return Value(labels.get(str(term)) or local_name(str(term)), iri=str(term))
+        if isinstance(term, BNode):
+            return Value("_:" + str(term), bnode=True)
+        dt = str(term.datatype) if isinstance(term, Literal) and term.datatype else None
+        return Value(str(term), lang=getattr(term, "language", None), datatype=dt)
+
+    # --- existence and RDF documents ---------------------------------------------------------------------
+
+    def exists(self, iri: str) -> bool:
+        ref = iri_ref(iri)
+        return bool(self.store.query(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} }}").boolean)
+
+    def describe(self, iri: str, lang: str | None = None) -> Graph:
+        """The entity's RDF document: its outgoing triples (following blank nodes and its own #fragments two
+        levels, as a document about one thing should), incoming triples up to a cap, and labels of linked nodes."""
+        ref = iri_ref(iri)
+        g = bind_prefixes(Graph())
+        s = URIRef(iri)
+        own = f'(isBlank(?o) || STRSTARTS(STR(?o), "{iri}#"))'
+        q = f"""SELECT DISTINCT ?p ?o ?p2 ?o2 ?p3 ?o3 WHERE {{
+          {ref} ?p ?o .
+          OPTIONAL {{ ?o ?p2 ?o2 . FILTER{own}
+             OPTIONAL {{ ?o2 ?p3 ?o3 . FILTER(isBlank(?o2) || STRSTARTS(STR(?o2), "{iri}#")) }} }} }}"""
+        linked = set()
+        for row in self._select(q, max_rows=50000):
+            g.add((s, row["p"], row["o"]))
+            linked.add(row["o"])
+            if "p2" in row:
+                g.add((row["o"], row["p2"], row["o2"]))
+                linked.add(row["o2"])
+                if "p3" in row:
+                    g.add((row["o2"], row["p3"], row["o3"]))
+                    linked.add(row["o3"])
+        q = f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {RDF_INCOMING_CAP}"
+        for row in self._select(q):
+            g.add((row["s"], row["p"], s))
+            linked.add(row["s"])
+        uris = [x for x in linked if isinstance(x, URIRef)] + [p for p in set(g.predicates())]
+        uris = [u for u in uris if not str(u).startswith(iri + "#")]
+        if uris:
+            for chunk_start in range(0, len(uris), 500):
+                chunk = uris[chunk_start:chunk_start + 500]
+                lq = (f"SELECT DISTINCT ?s ?p ?l WHERE {{ {_values('s', chunk)} {_values('p', [RDFS.label, SKOS.prefLabel])}"
+                      f" ?s ?p ?l }}")
+                for row in self._select(lq, max_rows=20000):
+                    g.add((row["s"], row["p"], row["l"]))
+        return g
+
+    # --- entity pages --------------------------------------------------------------------------------------
+
+    def entity(self, iri: str, lang: str, page: int = 1, page_prop: str | None = None,
+               evidence_page: int = 1) -> dict | None:
+        ref = iri_ref(iri)
+        out_rows = self._select(f"SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} ORDER BY ?p ?o", max_rows=5000)
+        in_counts = self._select(
+            f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref} FILTER(?p != {iri_ref(str(OA.hasBody))}) }}"
+            f" GROUP BY ?p ORDER BY DESC(?n) ?p", max_rows=500)
+        n_evidence = self._count(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a {iri_ref(str(OA.hasBody))} {ref} }}")
+        if not out_rows and not in_counts and not n_evidence:
+            return None
+
+        types = [r["o"] for r in out_rows if r["p"] == RDF.type]
+        # incoming: first page of every property, the requested page of the one being paged
+        incoming_raw = []
+        for row in in_counts:
+            prop, total = str(row["p"]), int(row["n"])
+            pages = max(1, -(-total // PAGE_SIZE))
+            pg = min(max(1, page), pages) if prop == page_prop else 1
+            subj = self._select(f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(prop)} {ref} }} ORDER BY ?s "
+                                f"LIMIT {PAGE_SIZE} OFFSET {(pg - 1) * PAGE_SIZE}")
+            incoming_raw.append((prop, total, pg, pages, [r["s"] for r in subj]))
+
+        need = {str(r["p"]) for r in out_rows} | {str(r["o"]) for r in out_rows if isinstance(r["o"], URIRef)}
+        need |= {p for p, *_ in incoming_raw} | {str(s) for *_, subs in incoming_raw for s in subs}
+        need.add(iri)
+        labels = self.labels(need, lang)
+
+        outgoing: dict[str, Group] = {}
+        for r in out_rows:
+            p = str(r["p"])
+            grp = outgoing.setdefault(p, Group(p, labels.get(p) or local_name(p)))
+            grp.total += 1
+            if len(grp.values) < OUT_VALUES_CAP:
+                grp.values.append(self.value(r["o"], labels))
+        first = [str(RDF.type)] + [str(p) for p in LABEL_PROPS] + [str(SKOS.altLabel)]
+        ordered = sorted(outgoing.values(), key=lambda g: (first.index(g.prop) if g.prop in first else len(first), g.label))
+        incoming = []
+        for prop, total, pg, pages, subs in incoming_raw:
+            incoming.append(Group(prop, labels.get(prop) or local_name(prop),
+                                  [self.value(s, labels) for s in subs], total, pg, pages))
+        ev_pages = max(1, -(-n_evidence // PAGE_SIZE))
+        evidence = self.evidence(iri, lang, min(max(1, evidence_page), ev_pages)) if n_evidence else []
+        return {
+            "iri": iri, "label": labels.get(iri) or local_name(iri), "types": [self.value(t, labels) for t in types],
+            "type_iris": [str(t) for t in types], "outgoing": ordered, "incoming": incoming,
+            "evidence": evidence, "evidence_total": n_evidence, "evidence_page": evidence_page,
+            "evidence_pages": ev_pages, "labels": labels,
+        }
+
+    def evidence(self, iri: str, lang: str, page: int = 1) -> list[dict]:
+        """Quotes (prefix, exact, suffix) of the annotations whose body is `iri`, with their report."""
+        q = f"""PREFIX oa: <{OA}> PREFIX gk: <{GK}>
+        SELECT ?a ?src ?exact ?prefix ?suffix ?start ?report WHERE {{
+          {{ SELECT DISTINCT ?a WHERE {{ ?a oa:hasBody {iri_ref(iri)} }} ORDER BY ?a
+             LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE} }}
+          ?a oa:hasTarget ?t . ?t oa:hasSource ?src .
+          OPTIONAL {{ ?t oa:hasSelector ?qs . ?qs oa:exact ?exact .
+                     OPTIONAL {{ ?qs oa:prefix ?prefix }} OPTIONAL {{ ?qs oa:suffix ?suffix }} }}
+          OPTIONAL {{ ?t oa:hasSelector ?ps . ?ps oa:start ?start }}
+          OPTIONAL {{ ?report gk:hasText ?src }}
+        }}"""
+        seen, items = set(), []
+        for r in self._select(q, max_rows=PAGE_SIZE * 4):
+            a = str(r["a"])
+            if a in seen:
+                continue
+            seen.add(a)
+            src = str(r["src"])
+            report = str(r["report"]) if "report" in r else (src[:-5] if src.endswith("/text") else src)
+            items.append({"annotation": a, "source": src, "report": report,
+                          "exact": str(r.get("exact", "")), "prefix": str(r.get("prefix", "")),
+                          "suffix": str(r.get("suffix", "")),
+                          "start": int(r["start"]) if "start" in r else None})
+        labels = self.labels({i["report"] for i in items}, lang)
+        for i in items:
+            i["report_label"] = labels.get(i["report"]) or local_name(i["report"])
+        items.sort(key=lambda i: (i["report"], i["start"] or 0))
+        return items
+
+    def report_extras(self, iri: str, lang: str) -> dict:
+        """Initiatives grouped by section (in text order) and the instruments the report cites."""
+        ref = iri_ref(iri)
+        q = f"""PREFIX gk: <{GK}> PREFIX schema: <{SCHEMA}> PREFIX oa: <{OA}>
+        SELECT ?i ?sec ?status ?kind (MIN(?st) AS ?pos) WHERE {{
+          {ref} gk:hasInitiative ?i .
+          OPTIONAL {{ ?i gk:section ?sec . OPTIONAL {{ ?sec gk:sectionKind ?kind }} }}
+          OPTIONAL {{ ?i schema:actionStatus ?status }}
+          OPTIONAL {{ ?a oa:hasBody ?i ; oa:hasTarget/oa:hasSelector/oa:start ?st }}
+        }} GROUP BY ?i ?sec ?status ?kind ORDER BY ?pos ?i LIMIT 2000"""
+        rows = self._select(q)
+        cq = f"""PREFIX gk: <{GK}>
+        SELECT ?inst (COUNT(DISTINCT ?via) AS ?n) WHERE {{
+          {{ {ref} gk:cites ?inst BIND({ref} AS ?via) }} UNION {{ {ref} gk:hasInitiative ?via . ?via gk:cites ?inst }}
+        }} GROUP BY ?inst ORDER BY DESC(?n) ?inst LIMIT 500"""
+        cited = self._select(cq)
+        need = {str(r["i"]) for r in rows} | {str(r["sec"]) for r in rows if "sec" in r}
+        need |= {str(r["status"]) for r in rows if isinstance(r.get("status"), URIRef)}
+        need |= {str(r["inst"]) for r in cited}
+        labels = self.labels(need, lang)
+        sections: dict[str, dict] = {}
+        for r in rows:
+            key = str(r["sec"]) if "sec" in r else ""
+            sec = sections.setdefault(key, {"iri": key or None, "label": labels.get(key) or (local_name(key) if key else ""),
+                                            "kind": str(r.get("kind", "")), "items": []})
+            status = r.get("status")
+            sec["items"].append({"iri": str(r["i"]), "label": labels.get(str(r["i"])) or local_name(str(r["i"])),
+                                 "status": (labels.get(str(status)) or local_name(str(status))) if status is not None else ""})
+        return {"sections": list(sections.values()), "n_initiatives": len(rows),
+                "cited": [{"iri": str(r["inst"]), "label": labels.get(str(r["inst"])) or local_name(str(r["inst"])),
+                           "n": int(r["n"])} for r in cited]}
+
+    # --- lists, counts, search -----------------------------------------------------------------------------
+
+    def class_counts(self) -> dict[str, int]:
+        q = f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_values('c', CLASSES.values())} ?s a ?c }} GROUP BY ?c"
+        by_class = {str(r["c"]): int(r["n"]) for r in self._select(q)}
+        return {slug: by_class.get(str(c), 0) for slug, c in CLASSES.items()}
+
+    def list_class(self, slug: str, lang: str, page: int = 1, per_page: int = LIST_PAGE_SIZE) -> dict:
+        cls = CLASSES[slug]
+        total = self._count(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {iri_ref(str(cls))} }}")
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        # order by the zh label (stable across UI languages), falling back to the IRI
+        q = f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a {iri_ref(str(cls))} .
+          OPTIONAL {{ ?s {iri_ref(str(RDFS.label))}|{iri_ref(str(DCTERMS.title))}|{iri_ref(str(SCHEMA.name))} ?l }} }}
+          GROUP BY ?s ORDER BY ?label ?s LIMIT {per_page} OFFSET {(page - 1) * per_page}"""
+        iris = [str(r["s"]) for r in self._select(q)]
+        labels = self.labels(iris, lang)
+        counts = self._row_counts(slug, iris)
+        items = [{"iri": i, "label": labels.get(i) or local_name(i), "count": counts.get(i)} for i in iris]
+        return {"class": str(cls), "slug": slug, "total": total, "page": page, "pages": pages,
+                "per_page": per_page, "items": items}
+
+    def _row_counts(self, slug: str, iris: list[str]) -> dict[str, int]:
+        """A number worth showing next to each item of a list page, for this page's items only."""
+        if not iris:
+            return {}
+        link = {"agencies": f"?x {iri_ref(str(GK.issuedBy))} ?s",
+                "instruments": f"?x {iri_ref(str(GK.cites))} ?s",
+                "events": f"?x {iri_ref(str(GK.mentionsEvent))} ?s",
+                "reports": f"?s {iri_ref(str(GK.hasInitiative))} ?x",
+                "initiatives": f"?s {iri_ref(str(GK.cites))} ?x"}[slug]
+        q = f"SELECT ?s (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_values('s', iris)} {link} }} GROUP BY ?s"
+        return {str(r["s"]): int(r["n"]) for r in self._select(q)}
+
+    def search(self, text: str, lang: str, limit: int = 50) -> list[dict]:
+        """Case-insensitive substring match on labels (works for Chinese, where words are not space-separated)."""
+        text = text.strip()[:200]
+        if not text:
+            return []
+        props = "|".join(iri_ref(str(p)) for p in [RDFS.label, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title,
+                                                      SCHEMA.name, FOAF.name])
+        q = f"""SELECT DISTINCT ?s ?type WHERE {{ ?s {props} ?l .
+          FILTER(isLiteral(?l) && CONTAINS(LCASE(STR(?l)), LCASE({literal(text)})))
+          OPTIONAL {{ ?s a ?type }} }} LIMIT {limit * 3}"""
+        found: dict[str, str | None] = {}
+        for r in self._select(q):
+            s = str(r["s"])
+            t = str(r["type"]) if "type" in r else None
+            if s not in found or (t and t.startswith(str(GK))):
+                found[s] = t
+            if len(found) >= limit:
+                break
+        labels = self.labels(list(found) + [t for t in found.values() if t], lang)
+        return [{"iri": s, "label": labels.get(s) or local_name(s), "type": t,
+                 "type_label": (labels.get(t) or local_name(t)) if t else ""} for s, t in found.items()]
+
+    def graph_stats(self) -> dict:
+        n = self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return {"quads": n, "graphs": len(self.store.graph_names())}
+
+    # --- ontology --------------------------------------------------------------------------------------------
+
+    def ontology_graph(self) -> Graph:
+        """graph/ontology from the store, or ontology/*.ttl from the checkout when the store has none."""
+        g = bind_prefixes(Graph())
+        name = self.settings.base_iri + "graph/ontology"
+        if name in self.store.graph_names():
+            res = self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(name)} {{ ?s ?p ?o }} }}")
+            for t in res.triples:
+                g.add(t)
+            return g
+        from kg.config import ROOT
+        for path in sorted((ROOT / "ontology").glob("*.ttl")):
+            g.parse(path, format="turtle")
+        return g
+
+    def ontology_view(self, lang: str) -> dict:
+        g = self.ontology_graph()
+
+        def lab(x):
+            vals = list(g.objects(x, RDFS.label)) + list(g.objects(x, SKOS.prefLabel))
+            return pick_label(vals, lang) or local_name(str(x))
+
+        def com(x):
+            vals = list(g.objects(x, RDFS.comment)) + list(g.objects(x, SKOS.definition))
+            return pick_label(vals, lang) or ""
+
+        def term(x):
+            return {"iri": str(x), "label": lab(x), "curie": _curie(g, x)}
+
+        def entry(x, sup):
+            return {**term(x), "comment": com(x), "super": [term(o) for o in g.objects(x, sup)],
+                    "domain": [term(o) for o in g.objects(x, RDFS.domain)] +
+                              [term(o) for o in g.objects(x, SCHEMA.domainIncludes)],
+                    "range": [term(o) for o in g.objects(x, RDFS.range)]}
+        classes = sorted((entry(c, RDFS.subClassOf) for c in set(g.subjects(RDF.type, OWL.Class))
+                          if isinstance(c, URIRef)), key=lambda e: e["iri"])
+        props = set(g.subjects(RDF.type, OWL.ObjectProperty)) | set(g.subjects(RDF.type, OWL.DatatypeProperty))
+        properties = sorted((entry(p, RDFS.subPropertyOf) for p in props if isinstance(p, URIRef)),
+                            key=lambda e: e["iri"])
+        schemes = []
+        for sch in sorted(set(g.subjects(RDF.type, SKOS.ConceptScheme))):
+            concepts = sorted((term(c) for c in g.subjects(SKOS.inScheme, sch)), key=lambda e: e["iri"])
+            schemes.append({**term(sch), "comment": com(sch), "concepts": concepts})
+        onto = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
+        return {"iri": str(onto) if onto else None, "title": lab(onto) if onto else "",
+                "comment": com(onto) if onto else "", "version": str(g.value(onto, OWL.versionInfo) or "") if onto else "",
+                "classes": classes, "properties": properties, "schemes": schemes}
+
+
+def _curie(g: Graph, x) -> str:
+    try:
+        return g.namespace_manager.normalizeUri(x) if isinstance(x, URIRef) else str(x)
+    except Exception:  # rdflib raises for IRIs that do not split into a prefix and a name
+        return str(x)
+
+
+# Example researcher queries (links into the query page). Kept here so the home page and the query page agree.
+def example_queries() -> list[tuple[str, str]]:
+    p = f"PREFIX gk: <{GK}>\nPREFIX rdfs: <{RDFS}>\n"
+    return [
+        ("ex_q1", p + """# Instruments cited by one agency (its reports and their initiatives), most cited first
+SELECT ?inst ?label (COUNT(DISTINCT ?via) AS ?n) WHERE {
+  ?agency rdfs:label ?agencyLabel . FILTER(CONTAINS(?agencyLabel, "司法"))
+  ?r gk:issuedBy ?agency .
+  { ?r gk:cites ?inst BIND(?r AS ?via) } UNION { ?r gk:hasInitiative ?via . ?via gk:cites ?inst }
+  ?inst rdfs:label ?label .
+}
+GROUP BY ?inst ?label ORDER BY DESC(?n) LIMIT 100"""),
+        ("ex_q2", p + """# The 20 instruments cited by the most reports covering a year
+SELECT ?inst ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  ?r a gk:Report ; gk:yearCovered ?y ; gk:cites ?inst .
+  FILTER(STR(?y) = "2023")
+  ?inst rdfs:label ?label .
+}
+GROUP BY ?inst ?label ORDER BY DESC(?n) LIMIT 20"""),
+        ("ex_q3", p + """# Agencies whose reports cite both instrument A and instrument B (matched by label)
+SELECT DISTINCT ?agency ?label WHERE {
+  ?a rdfs:label ?la . FILTER(CONTAINS(?la, "行政处罚法"))
+  ?b rdfs:label ?lb . FILTER(CONTAINS(?lb, "行政许可法"))
+  ?r1 gk:issuedBy ?agency ; gk:cites ?a .
+  ?r2 gk:issuedBy ?agency ; gk:cites ?b .
+  ?agency rdfs:label ?label .
+}
+LIMIT 100"""),
+        ("ex_q4", p + """# Pairs of instruments cited by the same report, most frequent pairs first
+SELECT ?a ?aLabel ?b ?bLabel (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  ?r a gk:Report ; gk:cites ?a, ?b .
+  FILTER(STR(?a) < STR(?b))
+  ?a rdfs:label ?aLabel . ?b rdfs:label ?bLabel .
+}
+GROUP BY ?a ?aLabel ?b ?bLabel ORDER BY DESC(?n) LIMIT 50"""),
+        ("ex_q5", p + """# Everything whose label contains a Chinese substring
+SELECT ?s ?label ?type WHERE {
+  ?s rdfs:label ?label . FILTER(CONTAINS(?label, "条例"))
+  OPTIONAL { ?s a ?type }
+}
+LIMIT 100"""),
+    ]

@@ -1,0 +1,56 @@
+"""Headings, section kinds and initiatives (done / planned), shortcomings."""
+from __future__ import annotations
+
+from .helpers import run
+
+TEXT = """某某市司法局关于2025年法治政府建设情况的报告
+一、2025年主要工作
+(一)坚持依法履职
+一是加强惠企服务。走访调研重点企业。
+二是协同推进涉外法治。推动国际化建设。
+(二)深化普法宣传。开展宪法宣传周活动。
+二、存在的问题
+部分干部法治意识有待加强。
+三、2026年工作思路
+2025年,我局法治政府建设取得积极成效,但也存在不足,如普法宣传手段较为单一。
+(一)加强理论武装,提高政治站位。深入学习习近平法治思想。
+(二)提升工作质效。一是优化服务;二是强化监督。
+"""
+
+
+def test_sections_and_kinds():
+    ex = run(TEXT)
+    kinds = {s.heading: s.kind for s in ex.sections}
+    assert kinds["一、2025年主要工作"] == "done"
+    assert kinds["二、存在的问题"] == "shortcomings"
+    assert kinds["三、2026年工作思路"] == "planned"
+    assert kinds["(一)加强理论武装,提高政治站位"] == "planned"
+    assert any(s.kind == "shortcomings" and "存在不足" in s.heading for s in ex.sections)
+    levels = {s.heading: s.level for s in ex.sections}
+    assert levels["(一)坚持依法履职"] == 2
+
+
+def test_initiatives_done_and_planned():
+    ex = run(TEXT)
+    got = {(i.title, i.status) for i in ex.initiatives}
+    assert ("加强惠企服务", "done") in got
+    assert ("协同推进涉外法治", "done") in got
+    assert ("深化普法宣传", "done") in got
+    assert ("加强理论武装,提高政治站位", "planned") in got
+    assert ("优化服务", "planned") in got and ("强化监督", "planned") in got
+    assert not any("法治意识" in i.title for i in ex.initiatives)  # shortcomings are not initiatives
+    for i in ex.initiatives:
+        (s, e), = i.spans
+        assert i.title in ex.text[s:e]
+
+
+def test_initiative_span_is_its_own_text():
+    ex = run(TEXT)
+    item = next(i for i in ex.initiatives if i.title == "加强惠企服务")
+    (s, e), = item.spans
+    assert ex.text[s:e] == "一是加强惠企服务。走访调研重点企业。"
+
+
+def test_fullwidth_headings():
+    ex = run("一、主要工作\n（一）推进依法行政。落实制度。\n1.完善审查机制。\n2.加强执法监督。\n")
+    assert [s.level for s in ex.sections] == [1, 2, 3, 3]

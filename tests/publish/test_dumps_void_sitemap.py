@@ -1,0 +1,115 @@
+"""Dumps stream, checksum, count and parse back; VoID and the sitemap describe what is in the store."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import pytest
+import rdflib
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, VOID
+
+from kg.config import Settings
+from kg.publish.dumps import MANIFEST, read_manifest, write_dumps
+from kg.publish.sitemap import sitemap_xml
+from kg.publish.void import void_graph
+from kg.rdf.namespaces import GK
+from kg.store.memory import MemoryStore
+from kg.store.oxigraph import OxigraphStore
+
+BASE = "http://example.org/kg/"
+SETTINGS = replace(Settings(), base_iri=BASE)
+RDFLIB_FORMAT = {"ntriples": "nt", "nquads": "nquads", "turtle": "turtle", "jsonld": "json-ld"}
+
+
+def fill(store, reports=30):
+    """`reports` report graphs of 5 triples plus a shared entities graph; one triple is in two graphs."""
+    with store.transaction() as tx:
+        for i in range(reports):
+            r = URIRef(f"{BASE}id/report/{i}")
+            agency = URIRef(f"{BASE}id/agency/{i % 3}")
+            tx.replace_graph(f"{BASE}graph/report/{i}", [
+                (r, RDF.type, GK.Report), (r, GK.issuedBy, agency),
+                (r, RDFS.label, Literal(f"报告 {i}\n第二行", lang="zh-Hans")),
+                (r, GK.yearCovered, Literal(str(2020 + i % 5), datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear"))),
+                (agency, RDF.type, GK.Agency)])   # the same triple in several graphs: once in the union dumps
+        tx.replace_graph(f"{BASE}graph/entities", [
+            (URIRef(f"{BASE}id/agency/{a}"), RDFS.label, Literal(f"机构 {a}", lang="zh-Hans")) for a in range(3)])
+    return 30 * 4 + 3 + 3, 30 * 5 + 3     # distinct triples, quads
+
+
+@pytest.fixture(params=["memory", "oxigraph"])
+def store(request, tmp_path):
+    s = MemoryStore() if request.param == "memory" else OxigraphStore(tmp_path / "store")
+    yield s
+    s.close()
+
+
+def test_dumps_parse_back_and_count(store, tmp_path):
+    triples, quads = fill(store)
+    infos = write_dumps(store, tmp_path / "dumps", SETTINGS)
+    assert [i.format for i in infos] == ["ntriples", "nquads", "turtle", "jsonld"]
+    for info in infos:
+        data = open(info.path, "rb").read()
+        assert info.size == len(data)
+        assert info.sha256 == hashlib.sha256(data).hexdigest()
+        if info.format == "nquads":
+            ds = rdflib.Dataset()
+            ds.parse(data=gzip.decompress(data), format="nquads")
+            n = sum(1 for _ in ds.quads((None, None, None, None)))
+            assert n == info.triples == quads
+            assert len(ds.graph(URIRef(f"{BASE}graph/report/7"))) == 5
+        else:
+            g = rdflib.Graph().parse(data=gzip.decompress(data), format=RDFLIB_FORMAT[info.format])
+            assert len(g) == info.triples == triples, info.format
+    manifest = json.loads((tmp_path / "dumps" / MANIFEST).read_text())
+    assert manifest["generation"] == store.generation()
+    assert [d.name for d in read_manifest(tmp_path / "dumps")] == [i.name for i in infos]
+    assert not [p for p in (tmp_path / "dumps").iterdir() if p.name.startswith(".")]   # no temp files left
+
+
+def test_dumps_are_reproducible(store, tmp_path):
+    fill(store)
+    a = write_dumps(store, tmp_path / "a", SETTINGS, formats=["ntriples", "nquads"])
+    b = write_dumps(store, tmp_path / "b", SETTINGS, formats=["ntriples", "nquads"])
+    assert [i.sha256 for i in a] == [i.sha256 for i in b]
+
+
+def test_empty_store_dumps(store, tmp_path):
+    infos = write_dumps(store, tmp_path, SETTINGS)
+    assert all(i.triples == 0 for i in infos)
+
+
+def test_void_partitions(store, tmp_path):
+    triples, _ = fill(store)
+    dumps = write_dumps(store, tmp_path, SETTINGS, formats=["ntriples"])
+    g = void_graph(store, SETTINGS, dumps)
+    ds = URIRef(BASE + "dataset")
+    assert int(g.value(ds, VOID.triples)) == triples
+    assert int(g.value(ds, VOID.entities)) == 33          # 30 reports + 3 agencies
+    classes = {g.value(p, VOID["class"]): int(g.value(p, VOID.entities)) for p in g.objects(ds, VOID.classPartition)}
+    assert classes == {GK.Report: 30, GK.Agency: 3}
+    props = {g.value(p, VOID.property): int(g.value(p, VOID.triples)) for p in g.objects(ds, VOID.propertyPartition)}
+    assert props[GK.issuedBy] == 30 and props[RDFS.label] == 33
+    assert g.value(ds, VOID.sparqlEndpoint) == URIRef(BASE + "sparql")
+    assert g.value(ds, VOID.dataDump) == URIRef(BASE + "dumps/govkg.nt.gz")
+    assert (ds, VOID.vocabulary, URIRef(str(GK))) in g
+
+
+def test_sitemap_lists_entities_and_pages(store):
+    fill(store)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring(sitemap_xml(store, SETTINGS))
+    locs = [e.text for e in root.findall("s:url/s:loc", ns)]
+    assert len(locs) == 33 and all(u.startswith(BASE + "id/") for u in locs)
+    index = ET.fromstring(sitemap_xml(store, SETTINGS, per_page=10))
+    assert index.tag.endswith("sitemapindex")
+    pages = [e.text for e in index.findall("s:sitemap/s:loc", ns)]
+    assert pages == [f"{BASE}sitemap-{n}.xml" for n in range(4)]
+    seen = []
+    for n in range(4):
+        seen += [e.text for e in ET.fromstring(sitemap_xml(store, SETTINGS, page=n, per_page=10)).findall("s:url/s:loc", ns)]
+    assert sorted(seen) == sorted(locs)

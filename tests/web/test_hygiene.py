@@ -1,0 +1,181 @@
+"""Escaping, security headers, HEAD/OPTIONS, caching validators, errors without internals, publishing routes."""
+import hashlib
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, RDF, VOID
+
+from kg.store.memory import MemoryStore
+from kg.web.app import create_app
+
+from conftest import TEST_BASE, load_fixture, make_settings
+
+HTML = {"Accept": "text/html"}
+
+
+def test_xss_in_labels_is_text(client):
+    for url in ["/doc/agency/xss", "/agencies", "/search?q=恶意"]:
+        t = client.get(url, headers=HTML).text
+        assert "<script>alert" not in t, url
+        assert "&lt;script&gt;alert(" in t, url
+    t = client.get("/doc/agency/xss", headers=HTML).text
+    # evidence quote parts are escaped too, and the ld+json block cannot be closed early
+    assert "<img src=x" not in t and "&lt;img src=x onerror=alert(1)&gt;" in t
+    assert "<b>bold</b>" not in t and "</mark><script>" not in t
+    ld = t.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in ld
+
+
+@pytest.mark.parametrize("url,accept", [
+    ("/", "text/html"), ("/doc/instrument/i1", "text/html"), ("/doc/instrument/i1.ttl", "*/*"),
+    ("/id/instrument/i1", "text/turtle"), ("/sparql?query=ASK%7B%7D", "*/*"), ("/nope", "text/html"),
+    ("/static/style.css", "*/*"), ("/healthz", "*/*"), ("/sparql", "text/html"),
+])
+def test_security_headers_everywhere(client, url, accept):
+    r = client.get(url, headers={"Accept": accept}, follow_redirects=False)
+    csp = r.headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"]
+
+
+def test_no_inline_scripts(client):
+    for url in ["/", "/sparql", "/doc/report/r1", "/ontology", "/dumps"]:
+        t = client.get(url, headers=HTML).text
+        for chunk in t.split("<script")[1:]:
+            head = chunk.split(">", 1)[0]
+            assert "src=" in head or 'type="application/ld+json"' in head, url
+        assert " onclick=" not in t and "javascript:" not in t
+
+
+def test_500_has_no_details():
+    class Broken(MemoryStore):
+        def query(self, *a, **kw):
+            raise RuntimeError("secret internal detail /etc/passwd")
+    app = create_app(Broken(), make_settings())
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for accept in ("text/html", "*/*"):
+            r = c.get("/", headers={"Accept": accept})
+            assert r.status_code == 500
+            assert "secret" not in r.text and "Traceback" not in r.text and "RuntimeError" not in r.text
+            assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_head_and_options(client):
+    for url in ["/", "/doc/instrument/i1", "/agencies", "/sparql?query=ASK%7B%7D", "/robots.txt"]:
+        g = client.get(url, headers=HTML)
+        h = client.head(url, headers=HTML)
+        assert h.status_code == g.status_code == 200, url
+        assert h.content == b"" and h.headers["content-type"] == g.headers["content-type"]
+    r = client.head("/id/instrument/i1", headers={"Accept": "text/turtle"}, follow_redirects=False)
+    assert r.status_code == 303
+    r = client.options("/doc/instrument/i1")
+    assert r.status_code == 204 and "GET" in r.headers["allow"]
+
+
+def test_etag_304(client):
+    r = client.get("/doc/instrument/i1", headers=HTML)
+    etag = r.headers["etag"]
+    assert r.headers["last-modified"]
+    r2 = client.get("/doc/instrument/i1", headers={**HTML, "If-None-Match": etag})
+    assert r2.status_code == 304 and r2.content == b""
+    # another representation or language is another validator
+    r3 = client.get("/doc/instrument/i1", headers={"Accept": "text/turtle", "If-None-Match": etag})
+    assert r3.status_code == 200 and r3.headers["etag"] != etag
+    assert client.get("/doc/instrument/i1?lang=en", headers={**HTML, "If-None-Match": etag}).status_code == 200
+    client.cookies.clear()
+
+
+def test_etag_changes_with_data():
+    store = MemoryStore()
+    load_fixture(store, TEST_BASE)
+    with TestClient(create_app(store, make_settings())) as c:
+        etag = c.get("/agencies", headers=HTML).headers["etag"]
+        with store.transaction() as tx:
+            tx.add(TEST_BASE + "graph/entities", [(URIRef(TEST_BASE + "id/agency/new"), RDF.type,
+                                                    URIRef("https://w3id.org/govkg/def#Agency"))])
+        r = c.get("/agencies", headers={**HTML, "If-None-Match": etag})
+        assert r.status_code == 200 and r.headers["etag"] != etag
+
+
+def test_healthz_robots_sitemap(client):
+    assert client.get("/healthz").json()["status"] == "ok"
+    robots = client.get("/robots.txt").text
+    assert "Sitemap: http://testserver/sitemap.xml" in robots and "Disallow: /sparql" in robots
+    assert "Allow: /doc/" in robots
+    sm = client.get("/sitemap.xml")
+    assert sm.headers["content-type"].startswith("application/xml")
+    assert "<loc>http://testserver/doc/instrument/i1</loc>" in sm.text
+
+
+def test_catalog_and_void(client):
+    r = client.get("/catalog", headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=r.text, format="turtle")
+    assert any(g.subjects(RDF.type, DCAT.Catalog)) and any(g.subjects(RDF.type, DCAT.Dataset))
+    assert "Accept" in r.headers["vary"]
+    r = client.get("/catalog", headers={"Accept": "application/ld+json"})
+    assert len(Graph().parse(data=r.text, format="json-ld")) > 0
+    assert client.get("/catalog", headers=HTML).headers["content-type"].startswith("text/html")
+    assert client.get("/catalog.jsonld").headers["content-type"].startswith("application/ld+json")
+    v = Graph().parse(data=client.get("/.well-known/void").text, format="turtle")
+    ds = next(v.subjects(RDF.type, VOID.Dataset))
+    assert v.value(ds, VOID.sparqlEndpoint) == URIRef("http://testserver/sparql")
+    assert int(v.value(ds, VOID.triples)) > 0
+
+
+@pytest.fixture()
+def dumps_client(tmp_path, store):
+    d = tmp_path / "dumps"
+    d.mkdir()
+    body = b"<a:s> <a:p> <a:o> <a:g> .\n"
+    (d / "govkg.nq").write_bytes(body)
+    (d / "unlisted.nq").write_bytes(b"not in the manifest")
+    manifest = {"dumps": [{"name": "govkg.nq", "path": str(d / "govkg.nq"), "format": "nquads", "label": "N-Quads",
+                           "media_type": "application/n-quads", "encoding": "identity", "size": len(body),
+                           "sha256": hashlib.sha256(body).hexdigest(), "triples": 1, "modified": "2026-01-01T00:00:00+00:00",
+                           "eu_file_type": "RDF_N_QUADS"}]}
+    (d / "dumps.json").write_text(json.dumps(manifest))
+    (tmp_path / "secret.txt").write_text("do not serve")
+    with TestClient(create_app(store, make_settings(dumps_dir=d))) as c:
+        yield c
+
+
+def test_dumps_listing_and_download(dumps_client):
+    sha = hashlib.sha256(b"<a:s> <a:p> <a:o> <a:g> .\n").hexdigest()
+    page = dumps_client.get("/dumps", headers=HTML).text
+    assert "govkg.nq" in page and sha in page
+    assert dumps_client.get("/dumps.json").json()["dumps"][0]["sha256"] == sha
+    r = dumps_client.get("/dumps/govkg.nq")
+    assert r.status_code == 200 and r.content.startswith(b"<a:s>")
+    assert r.headers["content-type"].startswith("application/n-quads")
+    assert r.headers["etag"] == f'"{sha}"' and r.headers["last-modified"]
+    r2 = dumps_client.get("/dumps/govkg.nq", headers={"If-None-Match": r.headers["etag"]})
+    assert r2.status_code == 304
+    r3 = dumps_client.get("/dumps/govkg.nq", headers={"If-Modified-Since": r.headers["last-modified"]})
+    assert r3.status_code == 304
+    g = Graph().parse(data=dumps_client.get("/catalog.ttl").text, format="turtle")
+    assert (None, DCAT.downloadURL, URIRef("http://testserver/dumps/govkg.nq")) in g
+
+
+@pytest.mark.parametrize("name", ["../secret.txt", "..%2Fsecret.txt", "%2e%2e%2fsecret.txt", "secret.txt", "nope.nq",
+                                  "unlisted.nq", "dumps.json"])
+def test_dumps_no_traversal(dumps_client, name):
+    r = dumps_client.get("/dumps/" + name)
+    assert r.status_code == 404
+    assert b"do not serve" not in r.content
+
+
+def test_dumps_written_by_kg_publish(tmp_path, store):
+    """With kg.publish.dumps present, the page lists what write_dumps wrote and serves the .gz bytes as is."""
+    dumps = pytest.importorskip("kg.publish.dumps")
+    infos = dumps.write_dumps(store, tmp_path, make_settings())
+    with TestClient(create_app(store, make_settings(dumps_dir=tmp_path))) as c:
+        listed = c.get("/dumps.json").json()["dumps"]
+        assert {d["name"] for d in listed} == {i.name for i in infos}
+        first = infos[0]
+        r = c.get("/dumps/" + first.name)
+        assert r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == first.sha256
+        assert r.headers["content-type"].startswith("application/gzip")
+        assert "content-encoding" not in r.headers
