@@ -62,7 +62,7 @@ class Summary:
         rate = len(self.accepted) / self.seconds if self.seconds else 0.0
         return (f"{len(self.accepted)} accepted, {len(self.rejected)} rejected, {len(self.unreadable)} unreadable, "
                 f"{len(self.skipped)} unchanged, {len(self.withdrawn)} withdrawn in {self.seconds:.1f} s "
-                f"({rate:.0f} reports/s)")
+                f"({rate:.1f} reports/s)")
 
 
 def find_reports(paths: list[str]) -> list[Path]:

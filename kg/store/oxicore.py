@@ -35,6 +35,7 @@ GRAPH_TYPES = {
     "application/n-quads": ox.RdfFormat.N_QUADS,
     "application/trig": ox.RdfFormat.TRIG,
 }
+DATASET_DUMPS = ("nquads", "trig")   # every quad with its graph; the other formats carry the union of all graphs
 DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
                 "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
 
@@ -397,9 +398,10 @@ def dump_ox(store: ox.Store, out: IO[bytes], fmt: str, *, count: bool = True) ->
     (-1 when count=False and the format is not line-based)."""
     rdf_format = DUMP_FORMATS[fmt]
     line_based = fmt in ("nquads", "ntriples")
+    dataset = fmt in DATASET_DUMPS
     sink = LineCounter(out) if line_based else out
     try:
-        if rdf_format.supports_datasets:
+        if dataset:
             store.dump(sink, rdf_format)
         else:
             store.query(UNION_CONSTRUCT).serialize(sink, rdf_format)
@@ -409,6 +411,6 @@ def dump_ox(store: ox.Store, out: IO[bytes], fmt: str, *, count: bool = True) ->
         return sink.lines
     if not count:
         return -1
-    if rdf_format.supports_datasets:
+    if dataset:
         return len(store)
     return int(next(iter(store.query(UNION_COUNT)))[0].value)

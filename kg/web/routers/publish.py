@@ -273,6 +273,15 @@ def sitemap(request: Request):
     return Response("\n".join(xml), media_type="application/xml")
 
 
+@router.api_route("/sitemap-{page}.xml", methods=["GET", "HEAD"])
+def sitemap_page(page: int, request: Request):
+    """Pages of the sitemap index kg.publish.sitemap writes when there are more than 50,000 entities."""
+    body = _call("sitemap", "sitemap_xml", store=service(request).store, settings=settings(request), page=page)
+    if not isinstance(body, (str, bytes)) or page < 0:
+        raise HTTPException(404)
+    return Response(body, media_type="application/xml")
+
+
 @router.api_route("/robots.txt", methods=["GET", "HEAD"])
 def robots(request: Request):
     site = _site(request)
