@@ -96,6 +96,16 @@ def proc_mem(pid: int) -> dict:
     return out
 
 
+def live_rocksdb(store: Path) -> str:
+    """The RocksDB folder to open read-only: kg.store.oxigraph keeps generations (CURRENT names the live one)."""
+    cur = Path(store) / "CURRENT"
+    try:
+        name = cur.read_text().strip()
+    except OSError:
+        return str(store)
+    return str(Path(store) / name) if name.startswith("gen-") and (Path(store) / name).is_dir() else str(store)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -476,7 +486,7 @@ def run_size(n: int, a) -> dict:
                 st.close()
         except Exception as exc:  # noqa: BLE001 - the store module may not exist yet: say so and go on
             via = f"pyoxigraph read-only dump (Store.dump failed: {type(exc).__name__}: {str(exc)[:120]})"
-            s = ox.Store.read_only(str(store))
+            s = ox.Store.read_only(live_rocksdb(store))
             s.dump(str(dump), format=ox.RdfFormat.N_QUADS)
             count = None
             del s
@@ -492,7 +502,7 @@ def run_size(n: int, a) -> dict:
         log(f"  {quads} quads; params {params}")
         R["inproc_mem"] = inproc_measure(ox, mem_store, queries, params)
         if not a.no_disk_inproc:
-            disk = ox.Store.read_only(str(store))
+            disk = ox.Store.read_only(live_rocksdb(store))
             R["inproc_disk"] = {k: v["ser"] for k, v in inproc_measure(ox, disk, queries, params).items()}
             del disk
 
@@ -505,7 +515,7 @@ def run_size(n: int, a) -> dict:
             srv.wait_ready()
             R["serve"] = {"startup_s": round(srv.startup_s, 2), "pid": srv.proc.pid, "mem_start": srv.mem()}
             if params is None:
-                params = resolve_params(ox.Store.read_only(str(store)))  # read-only beside the server (reads only)
+                params = resolve_params(ox.Store.read_only(live_rocksdb(store)))  # read-only beside the server (reads only)
             with httpx.Client(timeout=120) as client:
                 if "sparql" not in skip:
                     R["sparql_http"] = http_sparql(client, srv.url, queries, params)

@@ -106,8 +106,7 @@ def process_file(path: str, settings: Settings) -> Outcome:
     ex = extract(src)
     rg = map_extraction(ex, settings, source_name=Path(path).name)
     out.graph = rg.graph_iri
-    both = rg.report + rg.entities
-    v = validate(both)
+    v = validate([rg.report, rg.entities])
     if not v.conforms:
         out.status, out.validation = "rejected", v.text
         out.message = f"{path}: fails SHACL validation ({len(v.results)} violations)"

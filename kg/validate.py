@@ -3,8 +3,9 @@
     v = validate(graphs.combined())            # or validate([graphs.report, graphs.entities]): no copy
     if not v.conforms: print(v.text)           # one line per violation: focus node, path, message
 
-Two engines read the same shapes/:
-- "fast" (default): kg.rdf.shacl, a compiled evaluator of the SHACL Core subset shapes/ uses. ~1-6 ms per
+Two engines read the same shapes/; GOVKG_SHACL_ENGINE picks one:
+- "pyshacl" (default): the reference implementation (see below).
+- "fast": kg.rdf.shacl, a compiled evaluator of the SHACL Core subset shapes/ uses. ~1-6 ms per
   report graph. It refuses shapes using any feature it does not implement.
 - "pyshacl": the reference implementation, ~20 ms per report graph at best. pySHACL rebuilds every constraint
   component on every call (~0.3 ms per property shape before reading any data), and evaluates a nested property
@@ -22,6 +23,7 @@ text. Its failures are reported like SHACL results.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -238,9 +240,14 @@ def _anchor_results(data: Index) -> list[Result]:
     return results
 
 
-def validate(data: Graph | Iterable[Graph], *, engine: str = "fast") -> Validation:
+def default_engine() -> str:
+    return os.environ.get("GOVKG_SHACL_ENGINE", "pyshacl")
+
+
+def validate(data: Graph | Iterable[Graph], *, engine: str | None = None) -> Validation:
     """Validate one report's graph (its named graph plus its entity triples; a list of graphs is read as their
     union) against shapes/. Never raises on bad data: it reports it. See the module doc for `engine`."""
+    engine = engine or default_engine()
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
     graphs = [data] if isinstance(data, Graph) else list(data)

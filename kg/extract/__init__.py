@@ -9,8 +9,10 @@ extract() is pure and deterministic, and total: any string gives an Extraction w
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import OrderedDict
+from functools import lru_cache
 
 from kg.extract import header as hdr
 from kg.extract.agencies import (Mention, RegionContext, find_aliases, find_mentions, find_regions, party_or_body,
@@ -21,11 +23,15 @@ from kg.extract.instruments import classify, find_bare, find_bracketed, is_own_t
 from kg.extract.model import (Agency, Contact, Event, Extraction, Figure, Initiative, Instrument, ReportMeta, Section)
 from kg.extract.structure import find_initiatives, find_sections
 from kg.extract.text import TextView, normalize
-from kg.rdf.iris import fold, instrument_key
+from kg.rdf.iris import fold as _fold_uncached, instrument_key as _key_uncached
 from kg.reference import national_bodies, region_index
 from kg.source.model import SourceText
 
 __all__ = ["extract", "extract_text"]
+
+# the same short names are folded thousands of times in a long text
+fold = lru_cache(maxsize=65536)(_fold_uncached)
+instrument_key = lru_cache(maxsize=65536)(_key_uncached)
 
 _LEVEL_OF_CHAR = {"省": "province", "市": "city", "区": "district", "县": "district"}
 
@@ -214,9 +220,11 @@ def extract(src: SourceText) -> Extraction:
     sections = find_sections(view, year)
     initiative_hits, extra_sections = find_initiatives(view, sections)
     initiatives = []
+    instrument_at = _SpanIndex((s, e, i.name) for i in instruments for s, e in i.spans + i.alias_spans)
+    agency_at = _SpanIndex((s, e, a.name) for a in agencies for s, e in a.spans + a.alias_spans)
     for hit in initiative_hits:
-        inside_i = sorted({i.name for i in instruments for s, e in i.spans if hit.start <= s and e <= hit.end})
-        inside_a = sorted({a.name for a in agencies for s, e in a.spans + a.alias_spans if hit.start <= s and e <= hit.end})
+        inside_i = instrument_at.names_within(hit.start, hit.end)
+        inside_a = agency_at.names_within(hit.start, hit.end)
         initiatives.append(Initiative(title=hit.title, status=hit.status, section=hit.section,
                                       spans=[(hit.start, hit.end)], instruments=inside_i, agencies=inside_a))
     section_items = [Section(heading=n.heading, level=n.level, kind=n.kind, spans=[(n.start, n.heading_end)])
@@ -228,6 +236,23 @@ def extract(src: SourceText) -> Extraction:
     return Extraction(text=text, report=report, agencies=agencies, instruments=instruments, events=events,
                       initiatives=initiatives, figures=figures, sections=section_items, contacts=contacts,
                       source_path=src.path)
+
+
+class _SpanIndex:
+    """Names of items whose spans fall inside a range, by binary search over span starts."""
+
+    def __init__(self, triples):
+        self.items = sorted(triples)
+        self.starts = [t[0] for t in self.items]
+
+    def names_within(self, start: int, end: int) -> list[str]:
+        k = bisect.bisect_left(self.starts, start)
+        names = set()
+        while k < len(self.items) and self.items[k][0] < end:
+            if self.items[k][1] <= end:
+                names.add(self.items[k][2])
+            k += 1
+        return sorted(names)
 
 
 def _agency_items(view: TextView, mentions: list[Mention], issuer: str | None, addressees: list[str]) -> list[Agency]:

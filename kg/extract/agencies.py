@@ -120,6 +120,7 @@ def region_context(norm: str, found) -> RegionContext:
     return ctx
 
 
+@lru_cache(maxsize=16384)
 def expand_body(body: str) -> str:
     """外办 → 人民政府外事办公室, 市场监管局 → 市场监督管理局; full bodies stay as they are."""
     for full in agency_full_suffixes():
@@ -166,6 +167,7 @@ def party_or_body(region_name: str, body: str) -> str:
     return region_name + expand_body(body)
 
 
+@lru_cache(maxsize=4096)
 def _with_parent(name: str, region: Region, norm: str) -> str:
     """静海区人民政府 → 天津市静海区人民政府 when the text writes the fuller form."""
     for anc in reversed(region.chain()[:-1]):

@@ -84,8 +84,7 @@ def find_events(view: TextView, excluded: list[tuple[int, int]]) -> list[EventHi
     def add(s: int, e: int):
         if e - s < 4 or any(blocked[s:e]):
             return
-        if any(h.start < e and s < h.end for h in hits):
-            return
+        blocked[s:e] = b"\x01" * (e - s)  # events do not overlap one another
         name = norm[s:e]
         date = None
         m = _DATE_PREFIX.match(name)

@@ -14,9 +14,11 @@ from functools import lru_cache
 import ahocorasick
 
 from kg.extract.text import TextView
-from kg.rdf.iris import fold, instrument_key
+from kg.rdf.iris import fold as _fold_uncached, instrument_key as _key_uncached
 from kg.reference import bare_citation_forms, lookup_instrument, region_index
 
+fold = lru_cache(maxsize=65536)(_fold_uncached)
+instrument_key = lru_cache(maxsize=65536)(_key_uncached)
 _MAX_TITLE = 120
 _TITLE_SUFFIX = re.compile(
     r"(?:法典|法|条例|规定|办法|意见|通知|方案|纲要|规划|决定|细则|规则|制度|清单|要点|计划|报告|准则|标准|指引|指南|"
@@ -37,6 +39,7 @@ def _collapse(s: str) -> str:
     return re.sub(r"\s+", "", s).strip()
 
 
+@lru_cache(maxsize=65536)
 def canonical_name(norm_surface: str) -> str:
     entry = lookup_instrument(norm_surface)
     return entry.name if entry else _collapse(norm_surface)
@@ -66,6 +69,7 @@ _POLICY_END = re.compile(r"(?:方案|规划|纲要|计划|要点|清单|意见|�
                          r"决定|决议|批复|公告|通告|函|守则|办法|规定|准则|章程|机制|体系|任务书|责任书)$")
 
 
+@lru_cache(maxsize=65536)
 def classify(name: str) -> tuple[str, str | None]:
     """(kind, level) of an instrument from its canonical name alone."""
     entry = lookup_instrument(name)
@@ -147,9 +151,16 @@ def find_bracketed(view: TextView) -> tuple[list[Cite], list[tuple[int, int]]]:
     # fill in names; a nested title's part_of is the smallest title around it
     for c in cites:
         c.name = canonical_name(norm[c.start:c.end])
-    for c in cites:
+    for k, c in enumerate(cites):
         if c.part_of == "":
-            outer = [o for o in cites if o is not c and o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end)]
+            # titles are short, so an enclosing title starts at most _MAX_TITLE + 2 characters earlier
+            outer = []
+            j = k - 1
+            while j >= 0 and cites[j].start >= c.start - _MAX_TITLE - 2:
+                o = cites[j]
+                if o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end):
+                    outer.append(o)
+                j -= 1
             c.part_of = min(outer, key=lambda o: o.end - o.start).name if outer else None
     return cites, regions
 

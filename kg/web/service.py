@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from kg.config import Settings
-from kg.rdf.namespaces import ELI, GK, OA, SCHEMA, bind_prefixes
+from kg.rdf.namespaces import GK, OA, SCHEMA, bind_prefixes
 from kg.store.base import Store
 from kg.web.i18n import LABEL_PREFS, TERM_LABELS
 

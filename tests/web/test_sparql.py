@@ -2,7 +2,6 @@
 import asyncio
 import csv
 import io
-import json
 import time
 import xml.etree.ElementTree as ET
 

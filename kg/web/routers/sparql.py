@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, VOID
 from starlette.responses import Response
 
@@ -274,7 +274,8 @@ async def _page(request: Request, sparql_text: str | None, dgs: list[str], ngs: 
         form = query_form(sparql_text)
         mt = "application/sparql-results+json" if form == "select" else "text/turtle"
         try:
-            res = await run_query(request, sparql_text, mt, dgs, ngs)
+            endpoint = str(request.url.replace(query=None, fragment=None))
+            res = await run_query(request, with_base(sparql_text, endpoint), mt, dgs, ngs)
             if form == "select":
                 doc = json.loads(res.body)
                 result = {"kind": "ask", "boolean": doc["boolean"]} if "boolean" in doc else {
