@@ -153,8 +153,7 @@ _ADDRESSEE_LINE = re.compile(r"^\s*([^。,;:|]{2,60}):\s*$")
 
 
 def _addressees(view: TextView, lines, h: hdr.Header, ctx: RegionContext) -> tuple[list[str], str | None]:
-    start = (h.title_line or 0)
-    for s, e in lines[start:start + 25]:
+    for s, e in lines[:max(30, (h.title_line or 0) + 25)]:
         line = view.norm[s:e]
         m = _ADDRESSEE_LINE.match(line)
         if not m:
@@ -258,7 +257,10 @@ class _SpanIndex:
 def _agency_items(view: TextView, mentions: list[Mention], issuer: str | None, addressees: list[str]) -> list[Agency]:
     items: "OrderedDict[str, Agency]" = OrderedDict()
     if issuer:
-        items[issuer] = Agency(name=issuer, surface=issuer, role="issuer")
+        # the issuer's surface: its full name where the text writes it, else its first short form
+        own = [view.text[m.start:m.end] for m in mentions if m.name == issuer]
+        full = [t for t in own if fold(t) == fold(issuer)]
+        items[issuer] = Agency(name=issuer, surface=(full or own or [issuer])[0], role="issuer")
     seen_spans = set()
     for m in sorted(mentions, key=lambda m: m.start):
         if not m.name or (m.start, m.end) in seen_spans:
@@ -271,8 +273,6 @@ def _agency_items(view: TextView, mentions: list[Mention], issuer: str | None, a
         if item is None:
             role = "addressee" if m.name in addressees else "mentioned"
             item = items[m.name] = Agency(name=m.name, surface=surface, role=role)
-        if not item.spans and not item.alias_spans and fold(item.surface) != fold(surface) and item.role == "issuer":
-            item.surface = surface  # the issuer written in full nowhere: its first surface stands in
         if fold(surface) == fold(item.surface):
             item.spans.append((m.start, m.end))
         else:

@@ -21,7 +21,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # characters that end an agency body: function words and verbs that follow a subject
 _STOP = set("在的对与及为将把被向从于是了等并由按经已也均要还就和坚认深全围紧持以下上中内外")
 _STOP -= set("外中")  # 外办/外事 and 中心/中级 are agency words
-_BODY_SUFFIXES = ("人民政府", "政府", "委员会", "办公室", "办公厅", "局", "厅", "委", "办", "中心", "院", "支队", "大队", "署")
+_BODY_SUFFIXES = ("人民政府", "政府", "委员会", "办公室", "办公厅", "局", "厅", "委", "办", "中心", "院", "支队", "大队")
 _MAX_BODY = 16
 # a level character preceded by these is part of a word (全市, 我市, 各区, 省市 …), not an agency prefix
 _BLOCK_PREV = set("全我本该城都各省市区县地辖社园街新老乡镇州边小大超门县外跨属分")

@@ -135,6 +135,15 @@ def find_title(view: TextView, lines: list[tuple[int, int]], fields: dict, meta:
                 and "|" not in line and _is_title(line + nxt) and not _TITLE_END.search(line)
                 and not re.match(r"[一二三四五六七八九十]+、|\(", line)):
             return line + nxt, k
+    # near the top, "…关于…的报告" names the report even without a year
+    shown = [(k, t) for k, t in enumerate(texts) if t][:8]
+    for k, line in shown:
+        if (line.startswith("关于") or "关于" in line[:25]) and re.search(r"的(?:报告|总结)$", line) \
+                and not _SENTENCE.search(line) and "|" not in line and len(line) <= 80:
+            prev = texts[k - 1].strip() if k else ""
+            if line.startswith("关于") and _agency_line(prev):
+                return prev + line, k - 1
+            return line, k
     m = _PUBLISH_TITLE.search(view.norm)
     if m and _HAS_YEAR.search(m.group("t")):
         return m.group("t"), None

@@ -107,3 +107,8 @@ def test_dates(s, iso):
 def test_signature_date_in_chinese_numerals():
     text = "某某市司法局关于2025年法治政府建设情况的报告\n一、主要工作\n正文。\n某某市司法局\n二〇二六年一月五日\n"
     assert run(text).report.published == "2026-01-05"
+
+
+def test_title_without_year():
+    text = "某某区司法局\n关于法治政府建设工作情况的报告\n区委、区政府:\n今年以来,我局深入推进依法行政。\n"
+    assert run(text).report.title == "某某区司法局关于法治政府建设工作情况的报告"
