@@ -358,7 +358,8 @@ def run_with_deadline(fn, timeout_s: float):
         try:
             box["value"] = fn()
         except BaseException as exc:  # handed to the caller below
-            box["error"] = exc
+            # without its traceback: the frames hold pyoxigraph iterators, which must be dropped on this thread
+            box["error"] = exc.with_traceback(None)
 
     worker = threading.Thread(target=target, name="sparql-query", daemon=True)
     worker.start()
