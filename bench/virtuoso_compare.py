@@ -273,7 +273,9 @@ def main(argv=None) -> int:
     L = [f"# Researcher queries: Virtuoso vs `kg serve`, {a.n:,} synthetic reports ({R['quads']:,} quads)", "",
          f"{R['date']} · Virtuoso load {R['virtuoso']['load_s']} s (start-up {R['virtuoso']['startup_s']} s), "
          f"RSS {R['virtuoso']['mem'].get('VmRSS', '?')} MB (NumberOfBuffers {a.buffers}); "
-         f"kg serve RSS {R.get('ours_mem', {}).get('VmRSS', '?')} MB. Median ms, warm.", "",
+         f"kg serve RSS {R.get('ours_mem', {}).get('VmRSS', '?')} MB (with its query workers "
+         f"{R.get('ours_mem', {}).get('VmRSS_total', '?')} MB). Median ms, warm. The machine is shared: compare "
+         "within a row, not across runs.", "",
          "| query | rows ours / virtuoso | in-process mem +ser | ours HTTP | virtuoso HTTP keep-alive | "
          "virtuoso HTTP close | virtuoso isql | ours / virtuoso (close) |",
          "|---|---|---:|---:|---:|---:|---:|---:|"]

@@ -16,17 +16,19 @@ import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from kg import __version__
 from kg.config import Settings
 
 SUPPORTED = {".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"}
 EXIT_OK, EXIT_FATAL, EXIT_UNREADABLE, EXIT_REJECTED = 0, 1, 2, 4   # unreadable and rejected add up (6)
-COMMIT_EVERY = 500   # reports per transaction: a killed build loses at most one batch of work, never consistency
+# Reports per transaction: a killed build loses at most one batch of work, never consistency.
+COMMIT_EVERY = int(os.environ.get("GOVKG_COMMIT_EVERY", "500") or 500)
 
 
 def graph_iri(settings: Settings, name: str) -> str:
@@ -86,26 +88,39 @@ def file_hash(path: Path) -> str:
 
 
 def process_file(path: str, settings: Settings) -> Outcome:
-    """Worker: everything for one file, returning plain text. Never raises for bad input."""
-    from kg.extract import extract
-    from kg.rdf.mapping import map_extraction
+    """Worker: everything for one file, returning plain text. Never raises for bad input: an unreadable file and
+    an unexpected failure of extraction or mapping on it both come back as an "unreadable" outcome whose message
+    names the file and the problem in one line."""
     from kg.source import read
     from kg.source.model import SourceError
-    from kg.validate import validate
 
     out = Outcome(path=path, status="unreadable")
     try:
-        out.file_hash = file_hash(Path(path))
-        src = read(path)
+        src = read(path)                       # checks the size limit before reading anything
+        out.file_hash = file_hash(Path(path))  # after read(): a 200 MB file is refused without hashing it
     except SourceError as exc:
         out.message = str(exc)
         return out
     except OSError as exc:
         out.message = f"{path}: cannot read: {exc.strerror or exc}"
         return out
+    try:
+        return _extract_map_validate(path, src, settings, out)
+    except Exception as exc:  # a bug on strange input must cost one file, not the build
+        detail = " ".join(str(exc).split())[:200]
+        out.status = "unreadable"
+        out.message = f"{path}: cannot process ({type(exc).__name__}{': ' + detail if detail else ''})"
+        return out
+
+
+def _extract_map_validate(path: str, src, settings: Settings, out: Outcome) -> Outcome:
+    from kg.extract import extract
+    from kg.rdf.mapping import map_extraction
+    from kg.validate import validate
+
     ex = extract(src)
     rg = map_extraction(ex, settings, source_name=Path(path).name)
-    out.graph = rg.graph_iri
+    out.graph = str(rg.graph_iri)
     v = validate([rg.report, rg.entities])
     if not v.conforms:
         out.status, out.validation = "rejected", v.text
@@ -118,16 +133,31 @@ def process_file(path: str, settings: Settings) -> Outcome:
 
 
 def _triples(nt: str):
-    g = Graph()
-    g.parse(data=nt, format="nt")
-    return list(g)
+    """N-Triples text -> (s, p, o) pyoxigraph terms, which every store's transaction takes as they are.
+    (pyoxigraph parses ten times faster than rdflib, which made the single writer the bottleneck of a build.)"""
+    import pyoxigraph as ox
+    if not nt.strip():
+        return []
+    return [(q.subject, q.predicate, q.object) for q in ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
-def _previous_builds(store, settings: Settings) -> dict[str, tuple[str, str]]:
-    """source path -> (file hash, graph IRI) of what is in the store now."""
+def _previous_builds(store, settings: Settings) -> dict[str, tuple[set[str], list[str]]]:
+    """source path -> (file hashes, graph IRIs) of what is in the store now.
+
+    Normally one graph and one hash per path. Two files can hold the same report (the .html and the .txt of one
+    page: one natural key, one graph); the graph then carries both paths and both hashes, and a file is unchanged
+    when its hash is among them. A store written before stale graphs were withdrawn can give a path several
+    graphs; its file is then rebuilt, which cleans that up."""
     q = f"""PREFIX gk: <https://w3id.org/govkg/def#>
 SELECT ?g ?path ?hash WHERE {{ GRAPH <{graph_iri(settings, 'build')}> {{ ?g gk:sourcePath ?path ; gk:sourceHash ?hash }} }}"""
-    return {str(r["path"]): (str(r["hash"]), str(r["g"])) for r in store.query(q).rows}
+    out: dict[str, tuple[set[str], list[str]]] = {}
+    for r in store.query(q).rows:
+        path, fhash, g = str(r["path"]), str(r["hash"]), str(r["g"])
+        hashes, graphs = out.setdefault(path, (set(), []))
+        hashes.add(fhash)
+        if g not in graphs:
+            graphs.append(g)
+    return {p: (set() if len(graphs) > 1 else hashes, graphs) for p, (hashes, graphs) in out.items()}
 
 
 def _build_record(graph: str, path: str, fhash: str):
@@ -160,67 +190,109 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     t0 = time.monotonic()
     summary = Summary()
     files = find_reports(paths)
-    previous = {} if full else _previous_builds(store, settings)
+    previous = _previous_builds(store, settings)   # also with --full: withdrawals and stale graphs need it
     build_g, entities_g, ontology_g = (graph_iri(settings, n) for n in ("build", "entities", "ontology"))
 
     todo: list[str] = []
+    kept: dict[str, list[tuple[str, str]]] = {}   # graph -> (path, hash) of unchanged files recorded on it
     for f in files:
         key = str(f)
-        if key in previous and previous[key][0] == file_hash(f):
+        h = file_hash(f) if not full and key in previous else None
+        if h is not None and h in previous[key][0]:
             summary.skipped.append(key)
+            kept.setdefault(previous[key][1][0], []).append((key, h))
         else:
             todo.append(key)
     # Withdraw reports whose file was built from one of these roots before and is gone now.
     roots = [str(Path(p)) for p in paths]
     present = {str(f) for f in files}
-    gone = [(p, g) for p, (_, g) in previous.items()
+    gone = [(p, g) for p, (_, graphs) in previous.items() for g in graphs
             if p not in present and any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)]
 
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
-    outcomes = []
     bar = tqdm(total=len(todo), unit="report", desc="build", disable=not progress, file=sys.stderr)
-    with store.transaction() as tx:  # the ontology and withdrawals go with the first batch
+    def set_records(tx, g: str, path: str | None = None, fhash: str = ""):
+        """The build records of graph g: the unchanged files kept on it, plus `path` that (re)wrote it."""
+        tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{g}> ?p ?o }} }}")
+        records = [r for r in kept.get(g, []) if r[0] != path] + ([(path, fhash)] if path else [])
+        for p, h in records:
+            tx.add(build_g, _build_record(g, p, h))
+
+    with store.transaction() as tx:  # the ontology and withdrawals: a transaction of their own
         tx.replace_graph(ontology_g, list(ontology_graph()))
         for p, g in gone:
-            tx.remove_graph(g)
-            tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{g}> ?p ?o }} }}")
-            summary.withdrawn.append(p)
+            if kept.get(g):        # another file, unchanged, still holds this report: keep it, forget p
+                set_records(tx, g)
+            else:
+                tx.remove_graph(g)
+                tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{g}> ?p ?o }} }}")
+            if p not in summary.withdrawn:
+                summary.withdrawn.append(p)
+
+    written: set[str] = set()   # report graphs written by this build
 
     def commit(batch: list[Outcome]):
         with store.transaction() as tx:
             for o in batch:
                 if o.status != "accepted":
                     continue
+                # The file was built before under another report IRI (its year, issuer or 索引号 changed):
+                # withdraw that graph, or the old version would stay published beside the new one.
+                for old in previous.get(o.path, (set(), []))[1]:
+                    if old == o.graph or old in written:
+                        continue
+                    if kept.get(old):
+                        set_records(tx, old)
+                    else:
+                        tx.remove_graph(old)
+                        tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{old}> ?p ?o }} }}")
                 tx.replace_graph(o.graph, _triples(o.report_nt))
                 tx.add(entities_g, _triples(o.entities_nt))
-                tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{o.graph}> ?p ?o }} }}")
-                tx.add(build_g, _build_record(o.graph, o.path, o.file_hash))
+                if o.graph in written:   # a second file of the same report in this build: both are recorded
+                    tx.add(build_g, _build_record(o.graph, o.path, o.file_hash))
+                else:
+                    set_records(tx, o.graph, o.path, o.file_hash)
+                written.add(o.graph)
             if summary.withdrawn or any(o.status == "accepted" and o.path in previous for o in batch):
                 tx.update(ORPHANS.format(entities=entities_g, ontology=ontology_g))
 
     batch: list[Outcome] = []
+
+    def _record(o: Outcome):
+        nonlocal batch
+        bar.update(1)
+        if o.status == "accepted":
+            summary.accepted.append(o.path)
+            batch.append(o)
+        elif o.status == "rejected":
+            summary.rejected.append(o.path)
+            _quarantine(o, settings)
+            bar.write(f"rejected: {o.message}; report in {settings.quarantine_dir}", file=sys.stderr)
+        else:
+            summary.unreadable.append(o.path)
+            bar.write(f"error: {o.message}", file=sys.stderr)
+        if len(batch) >= COMMIT_EVERY:
+            commit(batch)
+            batch = []
+
     if jobs == 1 or len(todo) < 4:
         results = (process_file(p, settings) for p in todo)
         pool = None
     else:
         pool = ProcessPoolExecutor(max_workers=jobs)
         results = pool.map(process_file, todo, [settings] * len(todo), chunksize=8)
+    done: set[str] = set()
     try:
-        for o in results:
-            bar.update(1)
-            if o.status == "accepted":
-                summary.accepted.append(o.path)
-                batch.append(o)
-            elif o.status == "rejected":
-                summary.rejected.append(o.path)
-                _quarantine(o, settings)
-                bar.write(f"rejected: {o.message}; report in {settings.quarantine_dir}", file=sys.stderr)
-            else:
-                summary.unreadable.append(o.path)
-                bar.write(f"error: {o.message}", file=sys.stderr)
-            if len(batch) >= COMMIT_EVERY:
-                commit(batch)
-                batch = []
+        try:
+            for o in results:
+                done.add(o.path)
+                _record(o)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): keep what was accepted, name the files not processed.
+            for p in todo:
+                if p not in done:
+                    _record(Outcome(path=p, status="unreadable",
+                                    message=f"{p}: not processed: a worker process died (out of memory?)"))
         if batch:
             commit(batch)
         elif summary.withdrawn:

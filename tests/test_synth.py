@@ -81,10 +81,11 @@ def test_unique_report_identity():
 
 
 def test_fast_enough(tmp_path):
-    t0 = time.perf_counter()
+    # CPU time, not wall time: a shared machine under load must not fail this (bench/scale.py reports wall rates)
+    t0 = time.process_time()
     synthesize(1000, tmp_path)
-    rate = 1000 / (time.perf_counter() - t0)
-    assert rate > 500, f"{rate:.0f} reports/s"   # ≥ 2,000/s measured; generous bound for loaded CI machines
+    rate = 1000 / (time.process_time() - t0)
+    assert rate > 500, f"{rate:.0f} reports/s of CPU"   # ≈ 2,600/s measured on an idle 2-vCPU VM
 
 
 # ---- the extractor against the truth ------------------------------------------------------------------------
@@ -144,3 +145,18 @@ def test_extractor_recovers_bare_citations(extracted):
     for t, x in bare:
         ex = next(e for tt, e in extracted if tt is t)
         assert any(instrument_key(y.name) == instrument_key(x["name"]) for y in ex.instruments), (t["file"], x)
+
+
+def test_same_bytes_in_another_process():
+    """No dependence on str hash randomisation or anything else process-specific."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    code = ("import hashlib; from kg.synth import report; "
+            "print(hashlib.sha256(''.join(report(i)[1] for i in range(30)).encode()).hexdigest())")
+    here = hashlib.sha256("".join(report(i)[1] for i in range(30)).encode()).hexdigest()
+    for h in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env=dict(os.environ, PYTHONHASHSEED=h)).stdout.strip()
+        assert out == here

@@ -25,7 +25,7 @@ _LABELS = {
     "公开范围": "other", "体裁分类": "other", "组配分类": "other", "服务对象": "other",
 }
 _WEAK = {"published_weak", "source"}  # common words: only trusted near the top of the document
-_LABEL_ALT = "|".join(r"\s?".join(map(re.escape, lab)) for lab in sorted(_LABELS, key=len, reverse=True))
+_LABEL_ALT = "|".join(r"[^\S\n]*".join(map(re.escape, lab)) for lab in sorted(_LABELS, key=len, reverse=True))
 _LABEL_RE = re.compile(rf"(?:^|(?<=[\s|•·:)\]】]))(?P<label>{_LABEL_ALT})\s*(?::|(?=\()|\s|$)")
 _LABEL_CELL = re.compile(rf"^\s*(?P<label>{_LABEL_ALT})\s*:?\s*$")
 

@@ -63,10 +63,35 @@ def _starts_with_region(name: str) -> bool:
     return any(name.startswith(r) for r in _region_prefixes()) or re.match(r"[\u4e00-\u9fff]{2,8}(?:经济特区|新区)", name) is not None
 
 
+# `other` needs positive evidence that the document is not a legal or policy instrument: books, reports,
+# speeches, newspapers, court documents, study outlines of a thought. Unknown endings default to policy.
 _OTHER_END = re.compile(r"(?:报告|总结|讲话|发言|读本|学习纲要|问答|摘编|文选|选编|汇编|白皮书|司法建议|判决书|裁定书|年鉴|"
-                        r"杂志|日报|晚报|周刊|论述|文集|手册)$")
+                        r"杂志|日报|晚报|周刊|论述|文集|手册|著作|教材|书信|回忆录)$")
 _POLICY_END = re.compile(r"(?:方案|规划|纲要|计划|要点|清单|意见|通知|措施|制度|规则|细则|指引|指南|标准|分工表|分工|目录|"
-                         r"决定|决议|批复|公告|通告|函|守则|办法|规定|准则|章程|机制|体系|任务书|责任书)$")
+                         r"决定|决议|批复|公告|通告|函|守则|办法|规定|准则|章程|机制|体系|任务书|责任书|基准|规程|格式|"
+                         r"规范)$")
+_RULE_END = ("办法", "规定", "细则", "规则")
+# subjects that a ministry or a government regulates by a 令: procedure and sector management rules
+_RULE_SUBJECT = re.compile(r"行政处罚|行政复议|行政许可|行政强制|行政裁决|行政执法|案件|审理|听证|管理办法|管理规定|"
+                           r"管理若干规定|实施办法|实施细则|实施规定")
+# internal work rules of a body are policy documents, not 令 rules
+_INTERNAL = re.compile(r"内部|机关|工作|议事|考评|考核|会议|学习|值班|保密|档案管理")
+# 省/市 实施《…法》办法: a people's congress implementing a national law
+_IMPLEMENTS_LAW = re.compile(r"实施[<《]?.{2,30}?法[>》]?(?:的)?(?:若干)?(?:办法|规定)$")
+
+
+@lru_cache(maxsize=65536)
+def _region_level(name: str) -> str | None:
+    """province/city/district of the region a name starts with (longest prefix), None without one."""
+    if name.startswith("中共"):
+        name = name[2:]
+    full, short = region_index()
+    for r in _region_prefixes():
+        if name.startswith(r):
+            regs = full.get(r) or short.get(r) or []
+            levels = {x.level for x in regs}
+            return "province" if "province" in levels else ("city" if "city" in levels else "district")
+    return "city" if re.match(r"[\u4e00-\u9fff]{2,8}(?:经济特区|新区)", name) else None
 
 
 @lru_cache(maxsize=65536)
@@ -77,6 +102,7 @@ def classify(name: str) -> tuple[str, str | None]:
         return entry.kind, entry.level
     n = fold(name)
     core = re.sub(r"(?:\([^()]*\))+$", "", n) or n  # drop trailing (2021-2025年), (试行)
+    core = re.sub(r"(?:暂行|试行)(?=(?:办法|规定|细则|规则|条例)$)", "", core)
     regional = _starts_with_region(core)
     level = "national" if core.startswith(_NATIONAL_PREFIX) else ("local" if regional else None)
     if _OTHER_END.search(core) and not core.endswith(("实施纲要", "规划纲要")):
@@ -88,15 +114,42 @@ def classify(name: str) -> tuple[str, str | None]:
         return "policy", level
     if core.endswith("法典") or (core.endswith("法") and not core.endswith(("办法", "方法", "做法", "说法", "用法", "想法", "看法", "立法", "执法", "司法", "普法", "守法", "违法", "依法"))):
         return "law", level or "national"
-    if core.endswith("条例") or core.endswith("实施条例"):
+    if core.endswith("条例"):
+        # a regional 条例 is passed by the people's congress; a national one is a State Council regulation
         return ("local_regulation", level) if regional else ("admin_regulation", level or "national")
-    if core.endswith("规定") and regional:
-        return "local_regulation", level
-    if core.endswith(("办法", "规定", "细则")) and regional and re.search(r"管理|保护|条例实施", core):
-        return "rules", level
+    if core.endswith(_RULE_END) and not _INTERNAL.search(core):
+        rlevel = _region_level(core) if regional else None
+        if rlevel in ("province", "city") and _IMPLEMENTS_LAW.search(core):
+            return "local_regulation", level
+        if rlevel in ("province", "city") and _RULE_SUBJECT.search(core):
+            return "rules", level       # a provincial/city government 令
+        if not regional and _RULE_SUBJECT.search(core):
+            return "rules", level       # a ministry 令 (部令)
     if _POLICY_END.search(core):
         return "policy", level
-    return "other", level
+    return "policy", level
+
+
+# (…部令第N号) (国务院令第N号) (…人民政府令第N号) right after a title: the 令 that issued it
+_ORDER_CITE = re.compile(r"\s*\((?:[^()]{0,24}?)(?P<who>国务院|部|委员会|总局|署|局|人民政府|政府)令(?:第|\s)?\s*[\d一二三四五六七八九十百〇零]+\s*号\)")
+
+
+def kind_from_order(norm: str, end: int) -> str | None:
+    """Kind stated by a 令 citation right after 》 at `end` (index of 》), or None."""
+    m = _ORDER_CITE.match(norm, end + 1)
+    if not m:
+        return None
+    return "admin_regulation" if m.group("who") == "国务院" else "rules"
+
+
+def order_kind_applies(name: str, kind: str) -> bool:
+    """A 令 citation settles the kind only where the name rules cannot: a name outside the gazetteer ending in
+    条例/办法/规定/细则/规则 that the name rules left as a normative document or a local regulation. A 令 number is
+    a fact about the document, so every report that cites it with its 令 gives it the same kind."""
+    if lookup_instrument(name) is not None:
+        return False
+    core = re.sub(r"(?:\([^()]*\))+$", "", fold(name))
+    return core.endswith(_RULE_END + ("条例",)) and kind in ("policy", "rules", "admin_regulation")
 
 
 # ---------------------------------------------------------------- 《…》

@@ -111,11 +111,13 @@ class RemoteStore(Store):
     # --- protocol ------------------------------------------------------------------------------------------
 
     def _post_query(self, sparql: str, accept: str, default_graphs, named_graphs, timeout_s=None) -> httpx.Response:
-        data = [("query", sparql)]
-        data += [("default-graph-uri", g) for g in default_graphs or []]
-        data += [("named-graph-uri", g) for g in named_graphs or []]
+        data: dict = {"query": sparql}
+        if default_graphs:
+            data["default-graph-uri"] = list(default_graphs)
+        if named_graphs:
+            data["named-graph-uri"] = list(named_graphs)
         if timeout_s:
-            data.append(("timeout", str(max(1, int(timeout_s * 1000)))))   # Virtuoso: stop on the server too
+            data["timeout"] = str(max(1, int(timeout_s * 1000)))   # Virtuoso: stop on the server too
         try:
             r = self._http.post(self.endpoint, data=data, headers={"Accept": accept},
                                 timeout=httpx.Timeout(timeout_s or self._http.timeout.read, connect=10))

@@ -22,7 +22,7 @@ from kg.config import Settings
 from kg.store.base import Store, open_store
 from kg.web.common import HERE, LANG_COOKIE, env, error_page, lang_of
 from kg.web.i18n import DEFAULT_LANG, pick_lang, translator
-from kg.web.routers import entity, pages, publish, sparql
+from kg.web.routers import entity, pages, publish, research, sparql
 from kg.web.service import KGService
 
 log = logging.getLogger("kg.web")
@@ -127,6 +127,63 @@ class WebMiddleware:
             await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
 
 
+API_DESCRIPTION = ("Linked data from Chinese government reports. Machine-readable endpoints: SPARQL 1.1, "
+                   "JSON twins of lists and search, stored queries as JSON/CSV, the citation network, entity "
+                   "documents in RDF by content negotiation, dumps and dataset descriptions. HTML pages are not listed.")
+# Machine-readable routes shown in /openapi.json, with a summary each; every other route is an HTML page.
+API_ROUTES = {
+    "/sparql": "SPARQL 1.1 Protocol endpoint (query by GET or POST; results by Accept or ?format=)",
+    "/search.json": "Search labels (Chinese substrings work)",
+    "/agencies.json": "List agencies (paged, ?page=)",
+    "/instruments.json": "List legal instruments (paged, ?page=)",
+    "/events.json": "List events (paged, ?page=)",
+    "/reports.json": "List reports (paged, ?page=)",
+    "/initiatives.json": "List initiatives (paged, ?page=)",
+    "/id/{path:path}": "Dereference an entity IRI: 303 See Other to its document (HTML or RDF by Accept)",
+    "/doc/{path:path}": "An entity's document: HTML, or Turtle/N-Triples/JSON-LD/RDF-XML by Accept or .ttl/.nt/.jsonld/.rdf",
+    "/dumps.json": "Dump files with sizes and SHA-256 checksums",
+    "/dumps/{name}": "Download one dump file",
+    "/catalog.{suffix}": "DCAT-AP catalog (ttl, jsonld, nt, rdf)",
+    "/.well-known/void": "VoID dataset description (RDF by Accept)",
+    "/sitemap.xml": "Sitemap index",
+    "/ontology.ttl": "The ontology in Turtle",
+    "/shapes.ttl": "The SHACL shapes in Turtle",
+    "/healthz": "Health check",
+    "/queries.json": "List the stored queries",
+    "/queries/{slug}.json": "Run a stored query (JSON)",
+    "/queries/{slug}.csv": "Run a stored query (CSV)",
+    "/network.json": "Agency–instrument citation network",
+}
+
+
+def _document_api(app: FastAPI, routers) -> None:
+    from fastapi.routing import APIRoute
+    seen = set()
+    for r in [r for router in routers for r in router.routes]:
+        if not isinstance(r, APIRoute):
+            continue
+        if r.path in API_ROUTES and r.path not in seen:
+            seen.add(r.path)
+            r.include_in_schema = True
+            r.summary = API_ROUTES[r.path]
+        else:
+            r.include_in_schema = False
+    base_openapi = app.openapi
+
+    def openapi():
+        # GET and HEAD share one handler; list GET (and POST) only, without FastAPI's duplicate-id warnings
+        if app.openapi_schema is None:
+            import warnings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                spec = base_openapi()
+            for ops in spec.get("paths", {}).values():
+                ops.pop("head", None)
+            app.openapi_schema = spec
+        return app.openapi_schema
+    app.openapi = openapi
+
+
 def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     if store is None:
@@ -137,14 +194,17 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
         yield
         app.state.sparql_pool.shutdown(wait=False, cancel_futures=True)
 
-    app = FastAPI(title="GovKG", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app = FastAPI(title="GovKG", version="1", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+                  lifespan=lifespan, description=API_DESCRIPTION)
     app.state.settings = settings
     app.state.store = store
     app.state.service = KGService(store, settings)
     sparql.setup(app)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for r in (pages.router, entity.router, sparql.router, publish.router):
+    routers = (pages.router, entity.router, research.router, sparql.router, publish.router)
+    _document_api(app, routers)  # before include_router, which wraps the routes
+    for r in routers:
         app.include_router(r)
 
     @app.exception_handler(StarletteHTTPException)

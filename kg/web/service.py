@@ -104,8 +104,9 @@ class KGService:
         out: dict[str, list] = {}
         for i in range(0, len(iris), 500):
             chunk = iris[i:i + 500]
-            q = (f"SELECT ?s ?l WHERE {{ {_values('s', chunk)} {_values('p', LABEL_PROPS)} ?s ?p ?l "
-                 f"FILTER(isLiteral(?l)) }}")
+            # FILTER(?p IN …) rather than a second VALUES: the store joins one VALUES block far faster
+            q = (f"SELECT ?s ?l WHERE {{ {_values('s', chunk)} ?s ?p ?l "
+                 f"FILTER(isLiteral(?l) && ?p IN ({', '.join(iri_ref(str(p)) for p in LABEL_PROPS)})) }}")
             for row in self._select(q, max_rows=20000):
                 out.setdefault(str(row["s"]), []).append(row["l"])
         labels = {k: pick_label(v, lang) for k, v in out.items()}

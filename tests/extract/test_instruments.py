@@ -93,7 +93,8 @@ def test_traditional_text_keeps_surface_and_simplifies_name():
     ("中华人民共和国领事保护与协助条例", "admin_regulation"),
     ("福建省行政执法条例", "local_regulation"),
     ("厦门经济特区生态文明建设条例", "local_regulation"),
-    ("烟台市物业管理若干规定", "local_regulation"),
+    # a city's …规定 is a government 令 (rules); only …条例 and 实施《…法》办法 come from the people's congress
+    ("烟台市物业管理若干规定", "rules"),
     ("中国共产党纪律处分条例", "party_regulation"),
     ("中共某某局党组议事规则", "party_regulation"),
     ("党政主要负责人履行推进法治建设第一责任人职责规定", "party_regulation"),

@@ -10,7 +10,9 @@ from starlette.responses import RedirectResponse, Response
 from kg.rdf.namespaces import GK
 from kg.web.common import (RDF_FORMATS, error_page, href_for, json_script, lang_of, quote_path, rdf_response,
                            render, root, service, settings)
+from kg.web import analytics
 from kg.web.conneg import ENTITY_TYPES, negotiate
+from kg.web.i18n import translator
 from kg.web.service import CLASSES, SCHEMA_TYPES
 
 router = APIRouter()
@@ -101,8 +103,11 @@ def _represent(request: Request, iri: str, suffix: str, headers: dict) -> Respon
     if data is None:
         return error_page(request, 404, "not_found", iri)
     report = svc.report_extras(iri, lang) if str(GK.Report) in data["type_iris"] else None
+    t = translator(lang)
+    agency = analytics.agency_view(svc, iri, lang, t) if str(GK.Agency) in data["type_iris"] else None
+    instrument = analytics.instrument_view(svc, iri, lang, t) if str(GK.LegalInstrument) in data["type_iris"] else None
     alternates = _alternates(request, iri)
-    ctx = {"e": data, "report": report, "alternates": alternates, "jsonld": json_script(_jsonld(request, data, report)),
+    ctx = {"e": data, "report": report, "agency": agency, "instrument": instrument, "alternates": alternates, "jsonld": json_script(_jsonld(request, data, report, agency)),
            "breadcrumbs": _breadcrumbs(request, iri, data)}
     headers = dict(headers)
     headers["Link"] = ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates)
@@ -136,7 +141,7 @@ def _breadcrumbs(request: Request, iri: str, data: dict) -> list[dict]:
     return crumbs
 
 
-def _jsonld(request: Request, data: dict, report: dict | None) -> dict:
+def _jsonld(request: Request, data: dict, report: dict | None, agency: dict | None = None) -> dict:
     """schema.org description for search engines: type, name, url, a few links."""
     types = [SCHEMA_TYPES[URIRef(t)] for t in data["type_iris"] if URIRef(t) in SCHEMA_TYPES]
     doc = {"@context": "https://schema.org", "@id": data["iri"], "@type": types[0] if types else "Thing",
@@ -146,6 +151,8 @@ def _jsonld(request: Request, data: dict, report: dict | None) -> dict:
             doc["publisher"] = [{"@id": v.iri, "name": v.text} for v in grp.values if v.iri]
         elif grp.prop == str(GK.yearCovered):
             doc["temporalCoverage"] = grp.values[0].text if grp.values else None
+    if agency:
+        doc["citation"] = [{"@type": "Legislation", "@id": c["iri"], "name": c["label"]} for c in agency["cited"][:50]]
     if report:
         doc["citation"] = [{"@type": "Legislation", "@id": c["iri"], "name": c["label"]} for c in report["cited"][:50]]
     return doc

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Where `kg build` spends its time, stage by stage, on synthetic reports (one process, no pool).
+
+    .venv/bin/python bench/build_stages.py            # 200 reports
+    .venv/bin/python bench/build_stages.py --n 500 --store   # also the parent's side: parse N-Triples, store writes
+
+Per report: read (kg.source) · extract · map (kg.rdf.mapping) · validate (kg.validate) · serialise the two graphs
+to N-Triples (what a worker sends back); with --store, the parent's side too: parse them back (kg.build._triples)
+and write them to a fresh on-disk store in one transaction, as kg.build.commit does. Prints ms per report
+per stage, the share of each, and the implied ceiling in reports/s for 1 and for all CPUs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--store", action="store_true", help="also time the parent's parse + store writes")
+    a = ap.parse_args(argv)
+
+    from kg.build import _triples, graph_iri
+    from kg.config import Settings
+    from kg.extract import extract
+    from kg.rdf.mapping import map_extraction
+    from kg.source import read
+    from kg.synth import synthesize
+    from kg.validate import validate
+
+    tmp = Path(tempfile.mkdtemp(prefix="govkg-stages-"))
+    synthesize(a.n, tmp / "corpus", seed=a.seed)
+    settings = replace(Settings(), store=f"oxigraph:{tmp / 'store'}")
+    files = sorted((tmp / "corpus").glob("*.txt"))
+    # warm-up: imports, shapes, gazetteers
+    src = read(str(files[0]))
+    validate(map_extraction(extract(src), settings, source_name=files[0].name).report)
+
+    T = {k: [] for k in ("read", "extract", "map", "validate", "serialise", "parse_back", "store")}
+    triples = []
+    outs = []
+    for f in files:
+        t0 = time.perf_counter()
+        src = read(str(f))
+        t1 = time.perf_counter()
+        ex = extract(src)
+        t2 = time.perf_counter()
+        rg = map_extraction(ex, settings, source_name=f.name)
+        t3 = time.perf_counter()
+        v = validate(rg.report + rg.entities)
+        t4 = time.perf_counter()
+        rnt, ent = rg.report.serialize(format="nt"), rg.entities.serialize(format="nt")
+        t5 = time.perf_counter()
+        for k, d in zip(("read", "extract", "map", "validate", "serialise"), (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            T[k].append(d)
+        triples.append(len(rg.report) + len(rg.entities))
+        if not v.conforms:
+            print(f"{f.name}: rejected: {v.text.splitlines()[0]}", file=sys.stderr)
+        outs.append((rg.graph_iri, rnt, ent))
+
+    if a.store:
+        from kg.store.base import open_store
+        store = open_store(settings.store)
+        parsed = []
+        for g, rnt, ent in outs:
+            t = time.perf_counter()
+            parsed.append((g, _triples(rnt), _triples(ent)))
+            T["parse_back"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        with store.transaction() as tx:
+            for g, r, e in parsed:
+                tx.replace_graph(g, r)
+                tx.add(graph_iri(settings, "entities"), e)
+        T["store"] = [(time.perf_counter() - t) / len(parsed)] * len(parsed)
+        store.close()
+
+    total = sum(statistics.mean(v) for v in T.values() if v)
+    worker = sum(statistics.mean(T[k]) for k in ("read", "extract", "map", "validate", "serialise"))
+    parent = sum(statistics.mean(T[k]) for k in ("parse_back", "store") if T[k])
+    cpus = os.cpu_count() or 1
+    print(f"# kg build by stage: {a.n} synthetic reports, one process, {statistics.mean(triples):.0f} triples per report\n")
+    print("| stage | where | ms/report (mean) | p50 | share |")
+    print("|---|---|---:|---:|---:|")
+    for k, v in T.items():
+        if not v:
+            continue
+        where = "parent" if k in ("parse_back", "store") else "worker"
+        print(f"| {k} | {where} | {statistics.mean(v) * 1000:.2f} | {statistics.median(v) * 1000:.2f} | "
+              f"{statistics.mean(v) / total:.0%} |")
+    print(f"\nworker side {worker * 1000:.1f} ms/report → ceiling {1 / worker:.0f} reports/s per CPU, "
+          f"{cpus / worker:.0f} on {cpus} CPUs")
+    if parent:
+        print(f"parent side {parent * 1000:.1f} ms/report (serial) → ceiling {1 / parent:.0f} reports/s whatever the CPUs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

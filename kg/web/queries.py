@@ -1,0 +1,283 @@
+"""Stored queries: named, parameterised SPARQL at stable URLs (/queries/<slug>), each as HTML, JSON and CSV.
+
+    STORED: dict[slug, StoredQuery]
+    run(svc, slug, params, lang) -> dict   resolves parameters, runs the query, returns columns/rows/sparql
+
+Parameters naming an agency or an instrument take an IRI or a piece of its name (the best match is used, the
+one with the most reports). Empty parameters get a sensible default from the data, so every URL answers.
+The SPARQL text shown to the user is exactly what ran, so researchers can copy it into /sparql and change it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+
+from kg.web.analytics import PREFIXES
+from kg.web.service import KGService, iri_ref, literal
+
+ROW_LIMIT = 500
+CITE = "{{ {r} gk:cites {i} }} UNION {{ {r} gk:hasInitiative ?via . ?via gk:cites {i} }}"
+
+
+def cite(r: str, i: str) -> str:
+    """A report ?r cites ?i: directly, or through one of its initiatives."""
+    return CITE.format(r=r, i=i)
+
+
+def citing(r: str, i: str) -> str:
+    """The distinct reports citing one instrument, as a subquery: evaluated first, it keeps joins small."""
+    return (f"{{ SELECT DISTINCT {r} WHERE {{ {{ {r} gk:cites {i} . {r} a gk:Report }} UNION\n"
+            f"                           {{ {r} gk:hasInitiative ?via . ?via gk:cites {i} }} }} }}")
+
+
+@dataclass
+class Param:
+    name: str
+    kind: str            # agency | instrument | year
+    zh: str
+    en: str
+    required: bool = True
+
+
+@dataclass
+class StoredQuery:
+    slug: str
+    zh: str
+    en: str
+    desc_zh: str
+    desc_en: str
+    params: list[Param] = field(default_factory=list)
+
+    def title(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def description(self, lang: str) -> str:
+        return self.desc_zh if lang == "zh" else self.desc_en
+
+    def sparql(self, v: dict[str, str]) -> str:
+        return PREFIXES + getattr(self, "_q_" + self.slug.replace("-", "_"))(v)
+
+    # --- the queries ----------------------------------------------------------------------------------------
+
+    def _q_instruments_cited_by_agency(self, v):
+        return f"""# Instruments cited by one agency's reports (directly or through their initiatives)
+SELECT ?instrument (SAMPLE(?l) AS ?label) (SAMPLE(?k) AS ?kind) (COUNT(DISTINCT ?r) AS ?reports)
+       (MIN(STR(?y)) AS ?firstYear) (MAX(STR(?y)) AS ?lastYear)
+WHERE {{
+  ?r gk:issuedBy {v['agency']} .
+  {cite('?r', '?instrument')}
+  OPTIONAL {{ ?r gk:yearCovered ?y }}
+  OPTIONAL {{ ?instrument rdfs:label ?l }}
+  OPTIONAL {{ ?instrument eli:type_document/skos:notation ?k }}
+}}
+GROUP BY ?instrument
+ORDER BY DESC(?reports) ?label
+LIMIT {ROW_LIMIT}"""
+
+    def _q_most_cited(self, v):
+        return f"""# The instruments cited by the most reports covering one year
+SELECT ?instrument (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?agency) AS ?agencies)
+WHERE {{
+  ?r a gk:Report ; gk:yearCovered ?y .
+  FILTER(STR(?y) = {v['year']})
+  {cite('?r', '?instrument')}
+  OPTIONAL {{ ?r gk:issuedBy ?agency }}
+  OPTIONAL {{ ?instrument rdfs:label ?l }}
+}}
+GROUP BY ?instrument
+ORDER BY DESC(?reports) ?label
+LIMIT 50"""
+
+    def _q_agencies_citing_both(self, v):
+        return f"""# Agencies whose reports cite both instrument A and instrument B
+SELECT ?agency (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?ra) AS ?reportsCitingA) (COUNT(DISTINCT ?rb) AS ?reportsCitingB)
+WHERE {{
+  {citing('?ra', v['a'])}
+  ?ra gk:issuedBy ?agency .
+  {citing('?rb', v['b'])}
+  ?rb gk:issuedBy ?agency .
+  OPTIONAL {{ ?agency rdfs:label ?l }}
+}}
+GROUP BY ?agency
+ORDER BY DESC(?reportsCitingA) ?label
+LIMIT {ROW_LIMIT}"""
+
+    def _q_co_citation(self, v):
+        return f"""# Instruments cited in the same reports as one instrument (co-citation), most frequent first
+SELECT ?other (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?r) AS ?reports)
+WHERE {{
+  {citing('?r', v['instrument'])}
+  {{ SELECT DISTINCT ?r ?other WHERE {{ {cite('?r', '?other')} }} }}
+  FILTER(?other != {v['instrument']})
+  OPTIONAL {{ ?other rdfs:label ?l }}
+}}
+GROUP BY ?other
+ORDER BY DESC(?reports) ?label
+LIMIT 50"""
+
+    def _q_citing_agencies(self, v):
+        return f"""# Agencies and reports citing one instrument, by year
+SELECT ?year ?agency (SAMPLE(?al) AS ?agencyLabel) ?report (SAMPLE(?rl) AS ?reportTitle)
+WHERE {{
+  {citing('?report', v['instrument'])}
+  OPTIONAL {{ ?report gk:yearCovered ?y }}
+  BIND(STR(?y) AS ?year)
+  OPTIONAL {{ ?report gk:issuedBy ?agency . OPTIONAL {{ ?agency rdfs:label ?al }} }}
+  OPTIONAL {{ ?report <http://purl.org/dc/terms/title> ?rl }}
+}}
+GROUP BY ?year ?agency ?report
+ORDER BY DESC(?year) ?agencyLabel
+LIMIT {ROW_LIMIT}"""
+
+    def _q_changes(self, v):
+        agency = f"\n      ?r gk:issuedBy {v['agency']} ." if v.get("agency") else ""
+        return f"""# What changed between two years: reports citing each instrument in year FROM and in year TO
+SELECT ?instrument ?label ?fromReports ?toReports ((?toReports - ?fromReports) AS ?change)
+       (IF(?fromReports = 0, "added", IF(?toReports = 0, "dropped", "both")) AS ?status)
+WHERE {{
+  {{ SELECT ?instrument (SAMPLE(?l) AS ?label)
+           (SUM(IF(STR(?y) = {v['from']}, 1, 0)) AS ?fromReports) (SUM(IF(STR(?y) = {v['to']}, 1, 0)) AS ?toReports)
+    WHERE {{
+      {{ SELECT DISTINCT ?r ?y ?instrument WHERE {{
+          ?r a gk:Report ; gk:yearCovered ?y . FILTER(STR(?y) IN ({v['from']}, {v['to']})){agency}
+          {cite('?r', '?instrument')} }} }}
+      OPTIONAL {{ ?instrument rdfs:label ?l }}
+    }} GROUP BY ?instrument }}
+}}
+ORDER BY DESC(ABS(?change)) ?label
+LIMIT {ROW_LIMIT}"""
+
+
+P_AGENCY = Param("agency", "agency", "机关（IRI 或名称）", "Agency (IRI or name)")
+STORED: dict[str, StoredQuery] = {q.slug: q for q in [
+    StoredQuery("instruments-cited-by-agency", "某机关引用的法律规范", "Instruments cited by an agency",
+                "该机关的报告（及其工作举措）引用的法律规范，按引用报告数排序，附首次和最近年度。",
+                "The instruments an agency's reports (and their initiatives) cite, by number of reports, "
+                "with the first and last year.", [P_AGENCY]),
+    StoredQuery("most-cited", "某年度被引用最多的法律规范", "Most-cited instruments in a year",
+                "覆盖该年度的报告中被引用最多的法律规范，以及引用它们的机关数。",
+                "The instruments cited by the most reports covering a year, and by how many agencies.",
+                [Param("year", "year", "年度", "Year")]),
+    StoredQuery("agencies-citing-both", "同时引用 A 和 B 的机关", "Agencies citing both A and B",
+                "其报告既引用法律规范 A 又引用法律规范 B 的机关。",
+                "Agencies whose reports cite both instrument A and instrument B.",
+                [Param("a", "instrument", "法律规范 A", "Instrument A"), Param("b", "instrument", "法律规范 B", "Instrument B")]),
+    StoredQuery("co-citation", "共被引的法律规范", "Co-cited instruments",
+                "与某法律规范在同一报告中被引用的其他法律规范。",
+                "Instruments cited in the same reports as a given instrument.",
+                [Param("instrument", "instrument", "法律规范（IRI 或名称）", "Instrument (IRI or name)")]),
+    StoredQuery("citing-agencies", "引用某法律规范的机关和报告", "Agencies and reports citing an instrument",
+                "按年度列出引用该法律规范的报告及其发布机关。",
+                "The reports citing an instrument and the agencies issuing them, by year.",
+                [Param("instrument", "instrument", "法律规范（IRI 或名称）", "Instrument (IRI or name)")]),
+    StoredQuery("changes", "两个年度之间的变化", "What changed between two years",
+                "两个年度中引用各法律规范的报告数及其变化（新增、不再引用）；可限定某机关。",
+                "For each instrument, the reports citing it in year FROM and year TO and the change "
+                "(added, dropped); optionally for one agency.",
+                [Param("agency", "agency", "机关（可选）", "Agency (optional)", required=False),
+                 Param("from", "year", "起始年度", "From year"), Param("to", "year", "对比年度", "To year")]),
+]}
+
+_CLASS = {"agency": "gk:Agency", "instrument": "gk:LegalInstrument"}
+_LINK = {"agency": "?x gk:issuedBy ?s", "instrument": "?x gk:cites ?s"}
+
+
+def resolve_entity(svc: KGService, kind: str, value: str, rank: int = 0) -> str | None:
+    """An IRI as given (if the store knows it), else the best entity whose name contains `value`, else (empty
+    value) the `rank`-th entity of that kind with the most reports."""
+    value = (value or "").strip()[:300]
+    if re.match(r"^https?://", value):
+        try:
+            return value if svc.exists(value) else None
+        except ValueError:
+            return None
+    name = ""
+    if value:
+        name = (f"?s rdfs:label|skos:prefLabel|skos:altLabel ?nm . FILTER(CONTAINS(STR(?nm), {literal(value)})) "
+                f"BIND(IF(STR(?nm) = {literal(value)}, 1, 0) AS ?exact)")
+    q = PREFIXES + f"""SELECT ?s (MAX(COALESCE(?exact, 0)) AS ?e) (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+      ?s a {_CLASS[kind]} . {name} OPTIONAL {{ {_LINK[kind]} }} }}
+      GROUP BY ?s ORDER BY DESC(?e) DESC(?n) ?s LIMIT 1 OFFSET {rank}"""
+    rows = svc._select(q)
+    return str(rows[0]["s"]) if rows else None
+
+
+def latest_years(svc: KGService) -> list[str]:
+    rows = svc._select(PREFIXES + "SELECT DISTINCT ?y WHERE { ?r a gk:Report ; gk:yearCovered ?y } ORDER BY DESC(?y) LIMIT 200")
+    return [str(r["y"]) for r in rows if re.fullmatch(r"\d{4}", str(r["y"]))]
+
+
+def resolve(svc: KGService, sq: StoredQuery, given: dict[str, str]) -> tuple[dict, dict, list[str]]:
+    """-> (values shown in the form, SPARQL terms for the template, problems)."""
+    shown, terms, problems = {}, {}, []
+    years = None
+    for i, p in enumerate(sq.params):
+        raw = (given.get(p.name) or "").strip()
+        if p.kind in ("agency", "instrument"):
+            if not raw and not p.required:
+                shown[p.name] = ""
+                continue
+            rank = 1 if (p.name == "b" and not raw) else 0
+            iri = resolve_entity(svc, p.kind, raw, rank)
+            if iri is None:
+                problems.append(f"{p.name}: {raw}")
+                shown[p.name] = raw
+                continue
+            shown[p.name] = iri
+            terms[p.name] = iri_ref(iri)
+        else:
+            if not re.fullmatch(r"\d{4}", raw):
+                if raw:
+                    problems.append(f"{p.name}: {raw}")
+                years = years if years is not None else latest_years(svc)
+                if p.name == "from":
+                    raw = years[1] if len(years) > 1 else (years[0] if years else "2025")
+                else:
+                    raw = years[0] if years else "2025"
+            shown[p.name] = raw
+            terms[p.name] = literal(raw)
+    return shown, terms, problems
+
+
+def _plain(term) -> str:
+    if term is None:
+        return ""
+    return str(term)
+
+
+def run(svc: KGService, slug: str, given: dict[str, str], lang: str) -> dict:
+    sq = STORED[slug]
+    shown, terms, problems = resolve(svc, sq, given)
+    if problems:
+        return {"query": slug, "params": shown, "problems": problems, "sparql": "", "columns": [], "rows": [],
+                "cells": [], "labels": {}, "truncated": False}
+    q = sq.sparql(terms)
+    res = svc.store.query(q, max_rows=ROW_LIMIT)
+    columns = list(getattr(res, "vars", None) or [])
+    rows_raw = res.rows
+    if not columns:
+        seen = []
+        for r in rows_raw:
+            for k in r:
+                if k not in seen:
+                    seen.append(k)
+        columns = seen
+    columns = [str(c) for c in columns]
+    rows = [{c: _plain(r.get(c)) for c in columns} for r in rows_raw]
+    iri_cols = {c for c in columns if any(isinstance(r.get(c), URIRef) for r in rows_raw)}
+    iris = {str(r[c]) for r in rows_raw for c in iri_cols if isinstance(r.get(c), URIRef)}
+    labels = svc.labels(iris | {v for v in shown.values() if v.startswith("http")}, lang)
+    cells = [[{"text": labels.get(str(r[c])) or str(r[c]).rsplit("/", 1)[-1], "iri": str(r[c])}
+              if isinstance(r.get(c), URIRef) else {"text": _plain(r.get(c)), "num": numeric(r.get(c))}
+              for c in columns] for r in rows_raw]
+    return {"query": slug, "title": sq.title(lang), "params": shown, "problems": [], "sparql": q, "columns": columns,
+            "iri_columns": sorted(iri_cols), "rows": rows, "cells": cells, "labels": labels,
+            "truncated": bool(getattr(res, "truncated", False))}
+
+
+def numeric(v) -> bool:
+    if isinstance(v, Literal) and v.datatype is not None:
+        return str(v.datatype).endswith(("integer", "decimal", "int"))
+    return v is not None and bool(re.fullmatch(r"-?\d+(\.\d+)?", str(v))) and not re.fullmatch(r"\d{4}", str(v))

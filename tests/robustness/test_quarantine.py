@@ -1,0 +1,149 @@
+"""A report that fails SHACL goes to the quarantine folder with its validation report, and what was published
+before from the same file stays exactly as it was. Plus the bookkeeping of incremental builds (kg.build)."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kg.build import EXIT_REJECTED, build
+from kg.config import Settings
+
+from .conftest import graph_digests
+from .inputs import REPORT, variant
+
+GOOD_HTML = ("<html><head><meta charset='utf-8'><title>厦门市某某局关于2025年法治政府建设工作情况的报告</title></head>"
+             "<body><article>" + "".join(f"<p>{ln}</p>" for ln in REPORT.splitlines()) + "</article></body></html>")
+# Real input that fails the shapes: a broken page whose issuing agency the extractor cannot find (gk:issuedBy).
+BROKEN_HTML = ("<html><head><meta charset='utf-8'><title>厦门市某某局关于2025年法治政府建设工作情况的报告</title>"
+               "<body><div><p>一、2025年主要工作<table><tr><td>（一）加强组织领导。<p>认真学习《中华人民共和国行政复议法》"
+               "<div><span></div></b></i></table></table><p>二、2026年工作计划<p>开展宪法宣传周活动<!-- unclosed comment"
+               "<p>厦门市某某局<br>2026年1月20日<div <p <<>>")
+
+
+def _settings(tmp: Path) -> Settings:
+    return replace(Settings(), base_iri="http://testserver/", store=f"oxigraph:{tmp / 'store'}",
+                   quarantine_dir=tmp / "quarantine", dumps_dir=tmp / "dumps")
+
+
+def _build(folder: Path, tmp: Path, **kw):
+    from kg.store.oxigraph import OxigraphStore
+
+    store = OxigraphStore(tmp / "store")
+    try:
+        return build([str(folder)], store, _settings(tmp), jobs=1, progress=False, log=lambda *a: None, **kw)
+    finally:
+        store.close()
+
+
+def test_shacl_failure_is_quarantined_and_the_published_version_stays(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = folder / "report.html"
+    page.write_text(GOOD_HTML, encoding="utf-8")
+    first = _build(folder, tmp_path)
+    assert first.accepted == [str(page)] and first.exit_code == 0, first.line()
+    before = graph_digests(tmp_path / "store")
+
+    page.write_text(BROKEN_HTML, encoding="utf-8")   # a new version of the same file, which fails SHACL
+    second = _build(folder, tmp_path)
+    assert second.rejected == [str(page)] and not second.accepted and second.exit_code == EXIT_REJECTED
+    err = capsys.readouterr().err
+    assert f"rejected: {page}: fails SHACL validation" in err
+    q = tmp_path / "quarantine"
+    assert (q / "report.html").read_text(encoding="utf-8") == BROKEN_HTML
+    validation = (q / "report.html.validation.txt").read_text(encoding="utf-8")
+    assert "Violation" in validation and "issuedBy" in validation
+
+    after = graph_digests(tmp_path / "store")
+    reports = {g for g in before if "/graph/report/" in g}
+    assert reports and {g: before[g] for g in reports} == {g: after[g] for g in after if "/graph/report/" in g}
+    assert before["http://testserver/graph/build"] == after["http://testserver/graph/build"]
+
+    third = _build(folder, tmp_path)   # still broken: tried again, rejected again, the old version still there
+    assert third.rejected == [str(page)]
+    assert graph_digests(tmp_path / "store") == after
+
+
+def test_forced_shacl_failure_with_a_broken_mapping(tmp_path, monkeypatch):
+    """Whatever the reason the shapes fail (here: a mapping that forgets every gk:issuedBy), nothing is stored."""
+    import kg.rdf.mapping as mapping
+    from kg.rdf.namespaces import GK
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    real = mapping.map_extraction
+
+    def broken(*a, **kw):
+        rg = real(*a, **kw)
+        rg.report.remove((None, GK.issuedBy, None))
+        return rg
+
+    monkeypatch.setattr(mapping, "map_extraction", broken)
+    s = _build(folder, tmp_path)
+    assert s.rejected == [str(folder / "a.txt")] and not s.accepted
+    assert "issuedBy" in (tmp_path / "quarantine" / "a.txt.validation.txt").read_text(encoding="utf-8")
+    assert not [g for g in graph_digests(tmp_path / "store") if "/graph/report/" in g]
+
+
+def test_edited_file_that_becomes_another_report_replaces_it(tmp_path):
+    """A file whose year changes mints another report IRI: the old graph must go, not stay beside the new one."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    f = folder / "r.txt"
+    f.write_text(REPORT, encoding="utf-8")
+    _build(folder, tmp_path)
+    first = {g for g in graph_digests(tmp_path / "store") if "/graph/report/" in g}
+    f.write_text(REPORT.replace("2025年", "2024年"), encoding="utf-8")
+    s = _build(folder, tmp_path)
+    assert s.accepted == [str(f)]
+    second = {g for g in graph_digests(tmp_path / "store") if "/graph/report/" in g}
+    assert len(first) == len(second) == 1 and first != second
+    assert _build(folder, tmp_path).skipped == [str(f)]
+
+
+def test_two_files_of_one_report_are_both_unchanged_and_withdrawn_one_at_a_time(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "b.txt").write_text(REPORT, encoding="utf-8")       # same report, same graph
+    (folder / "c.txt").write_text(variant("司法局"), encoding="utf-8")
+    s1 = _build(folder, tmp_path)
+    assert len(s1.accepted) == 3
+    d1 = graph_digests(tmp_path / "store")
+    assert len([g for g in d1 if "/graph/report/" in g]) == 2
+    s2 = _build(folder, tmp_path)
+    assert len(s2.skipped) == 3 and not s2.accepted, s2.line()
+    (folder / "a.txt").unlink()
+    s3 = _build(folder, tmp_path)
+    assert s3.withdrawn == [str(folder / "a.txt")] and not s3.accepted
+    d3 = graph_digests(tmp_path / "store")
+    assert {g: v for g, v in d3.items() if "/graph/report/" in g} == {g: v for g, v in d1.items() if "/graph/report/" in g}
+    (folder / "b.txt").unlink()
+    s4 = _build(folder, tmp_path)
+    assert s4.withdrawn == [str(folder / "b.txt")]
+    assert len([g for g in graph_digests(tmp_path / "store") if "/graph/report/" in g]) == 1
+    assert _build(folder, tmp_path).skipped == [str(folder / "c.txt")]
+
+
+def test_a_crashing_extractor_costs_one_file_not_the_build(tmp_path, monkeypatch, capsys):
+    import kg.extract as extract_pkg
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "boom.txt").write_text(variant("司法局"), encoding="utf-8")
+    real = extract_pkg.extract
+
+    def flaky(src):
+        if src.path.endswith("boom.txt"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(src)
+
+    monkeypatch.setattr(extract_pkg, "extract", flaky)
+    s = _build(folder, tmp_path)
+    assert s.accepted == [str(folder / "a.txt")] and s.unreadable == [str(folder / "boom.txt")]
+    assert f"error: {folder / 'boom.txt'}: cannot process (RecursionError" in capsys.readouterr().err

@@ -1,0 +1,101 @@
+"""Researcher views on the fixture: agency and instrument pages with charts, stored queries (HTML, JSON, CSV),
+the citation network, OpenAPI and the offline API page, both UI languages."""
+import csv
+import io
+
+from conftest import TEST_BASE
+
+HTML = {"Accept": "text/html"}
+A1, A2 = TEST_BASE + "id/agency/a1", TEST_BASE + "id/agency/a2"
+I1, I2, I3 = (TEST_BASE + f"id/instrument/i{n}" for n in (1, 2, 3))
+
+
+def test_agency_page_lists_cited_instruments_with_chart(client):
+    t = client.get("/doc/agency/a2?lang=zh", headers=HTML).text
+    assert "引用的法律规范" in t and 'id="cites"' in t
+    assert "中华人民共和国政府信息公开条例" in t and "中华人民共和国行政处罚法" in t
+    assert '<svg class="chart"' in t and 'class="bar"' in t and 'data-category="2023"' in t
+    assert "/queries/instruments-cited-by-agency.csv?agency=" in t
+    # a1 cites i1 directly and through initiative n1: one report, counted once
+    t1 = client.get("/doc/agency/a1", headers=HTML).text
+    assert "中华人民共和国行政许可法" in t1
+    assert "同一省份的机关" not in t1  # a1 is the only agency with a region in 35…: no peers to compare with
+    assert "<script>alert" not in t1
+
+
+def test_agency_page_in_english(client):
+    t = client.get("/doc/agency/a1?lang=en", headers=HTML).text
+    assert "What it cites" in t and "Citations by year" in t
+    assert "law" in t  # the kind concept's English label from the ontology
+
+
+def test_instrument_page_who_cites_with_evidence(client):
+    t = client.get("/doc/instrument/i1?lang=zh", headers=HTML).text
+    assert "谁在引用" in t and '<svg class="chart"' in t and 'class="bar"' in t
+    assert 'href="/doc/agency/a1"' in t and 'href="/doc/agency/a2"' in t
+    assert 'href="/doc/report/r1"' in t and 'href="/doc/report/r2"' in t
+
+
+def test_stored_queries_index_and_formats(client):
+    t = client.get("/queries?lang=zh", headers=HTML).text
+    for slug in ("instruments-cited-by-agency", "most-cited", "agencies-citing-both", "co-citation", "changes"):
+        assert f'href="/queries/{slug}"' in t
+    assert len(client.get("/queries.json").json()["queries"]) >= 5
+
+    r = client.get("/queries/instruments-cited-by-agency", params={"agency": A2}, headers=HTML)
+    assert r.status_code == 200 and "中华人民共和国政府信息公开条例" in r.text and "SELECT ?instrument" in r.text
+    doc = client.get("/queries/instruments-cited-by-agency.json", params={"agency": A2}).json()
+    assert {row["instrument"] for row in doc["rows"]} == {I1, I3}
+    assert "gk:issuedBy <" + A2 + ">" in doc["sparql"]
+    r = client.get("/queries/instruments-cited-by-agency.csv", params={"agency": "外事办公室"})
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {x["label"] for x in rows} == {"中华人民共和国行政处罚法", "中华人民共和国政府信息公开条例"}
+    assert client.get("/queries/instruments-cited-by-agency?format=json&agency=" + A2).json()["rows"]
+
+
+def test_stored_queries_each_answer(client):
+    assert client.get("/queries/most-cited.json", params={"year": "2023"}).json()["rows"][0]["instrument"] == I1
+    both = client.get("/queries/agencies-citing-both.json", params={"a": I1, "b": I2}).json()
+    assert [r["agency"] for r in both["rows"]] == [A1]
+    co = client.get("/queries/co-citation.json", params={"instrument": "行政处罚法"}).json()
+    assert {r["other"] for r in co["rows"]} == {I2, I3}
+    cit = client.get("/queries/citing-agencies.json", params={"instrument": I1}).json()
+    assert {r["agency"] for r in cit["rows"]} == {A1, A2}
+    ch = client.get("/queries/changes.json", params={"from": "2022", "to": "2023"}).json()
+    assert {r["status"] for r in ch["rows"]} == {"added"} and ch["params"]["to"] == "2023"
+    # defaults: every stored query answers without parameters
+    for slug in ("instruments-cited-by-agency", "most-cited", "agencies-citing-both", "co-citation", "changes"):
+        assert client.get(f"/queries/{slug}.json").status_code == 200, slug
+
+
+def test_stored_query_bad_input(client):
+    assert client.get("/queries/nothing", headers=HTML).status_code == 404
+    assert client.get("/queries/co-citation.json", params={"instrument": "没有这部法"}).status_code == 400
+    r = client.get("/queries/co-citation", params={"instrument": '"}> DROP ALL'}, headers=HTML)
+    assert r.status_code == 400
+    assert client.get("/queries/most-cited.json", params={"year": "20x3"}).status_code == 400
+
+
+def test_network(client):
+    t = client.get("/network", headers=HTML).text
+    assert '<svg class="chart network"' in t and 'class="edge"' in t and "厦门市司法局" in t
+    doc = client.get("/network.json").json()
+    assert {(e["agency"], e["instrument"]) for e in doc["edges"]} == {(A1, I1), (A1, I2), (A2, I1), (A2, I3)}
+    assert client.get("/network.json", params={"kind": "admin_regulation"}).json()["edges"] == [
+        {"agency": A2, "instrument": I3, "reports": 1}]
+    assert client.get("/network.json", params={"year": "2019"}).json()["edges"] == []
+    assert client.get("/network.json", params={"region": "35"}).json()["agencies"][0]["id"] == A1
+    assert client.get("/network", params={"year": "2023", "lang": "en"}, headers=HTML).text.count("Citation network") >= 1
+
+
+def test_openapi_and_docs(client):
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    for p in ("/sparql", "/queries/{slug}.json", "/queries/{slug}.csv", "/network.json", "/search.json",
+              "/doc/{path}"):
+        assert p in paths, p
+        assert all(op.get("summary") for op in paths[p].values()), p
+    assert "/queries/{slug}" not in paths and "/" not in paths and "/network" not in paths
+    t = client.get("/docs", headers=HTML).text
+    assert "/queries/{slug}.json" in t and "cdn" not in t.lower()
