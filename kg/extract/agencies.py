@@ -21,7 +21,12 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # characters that end an agency body: function words and verbs that follow a subject
 _STOP = set("在的对与及为将把被向从于是了等并由按经已也均要还就和坚认深全围紧持以下上中内外")
 _STOP -= set("外中")  # 外办/外事 and 中心/中级 are agency words
-_BODY_SUFFIXES = ("人民政府", "政府", "委员会", "办公室", "办公厅", "局", "厅", "委", "办", "中心", "院", "支队", "大队")
+# 和 inside a body (人力资源和社会保障局, 自然资源和规划局) is part of it; between two bodies it is a conjunction
+_AND = "和"
+# 市民/区民 are residents, not a 市 body; these 民… words do start a body (市民政局, 市民族宗教事务委员会)
+_MIN_BODIES = ("民政", "民族", "民宗", "民防", "民航", "民委")
+_BODY_SUFFIXES = ("人民政府", "政府", "委员会", "常委会", "办公室", "办公厅", "局", "厅", "委", "办", "中心", "院", "支队",
+                  "大队")
 _MAX_BODY = 16
 # a level character preceded by these is part of a word (全市, 我市, 各区, 省市 …), not an agency prefix
 _BLOCK_PREV = set("全我本该城都各省市区县地辖社园街新老乡镇州边小大超门县外跨属分")
@@ -46,6 +51,9 @@ class RegionContext:
     def best(self, level: str) -> Region | None:
         """The document's region at a level (province/city/district)."""
         if self.primary is not None:
+            # a county-level city (寿光市 under 潍坊市) is the 市 of its own reports: 市委/市政府 are its own
+            if level == "city" and self.primary.level == "district" and self.primary.name.endswith("市"):
+                return self.primary
             for r in self.primary.chain():
                 if _level_matches(r, level):
                     return r
@@ -132,12 +140,23 @@ def expand_body(body: str) -> str:
     return body
 
 
+def _and_inside(norm: str, pos: int, j: int) -> bool:
+    """Is the 和 at j inside one body name: neither side a whole body, and no new level/region after it?"""
+    if norm[j] != _AND or j == pos:
+        return False
+    before = norm[pos:j]
+    if before.endswith(_BODY_SUFFIXES) or before.endswith(("政府", "部门", "单位")):
+        return False
+    nxt = norm[j + 1:j + 2]
+    return bool(nxt) and _HAN.match(nxt) is not None and nxt not in _LEVEL_OF_CHAR and nxt not in _STOP
+
+
 def _scan_body(norm: str, pos: int) -> int | None:
     """End of the longest agency body starting at pos (…局/…委员会/…办公室), or None."""
     best = None
     j = pos
     limit = min(len(norm), pos + _MAX_BODY)
-    while j < limit and _HAN.match(norm[j]) and norm[j] not in _STOP:
+    while j < limit and _HAN.match(norm[j]) and (norm[j] not in _STOP or _and_inside(norm, pos, j)):
         j += 1
         chunk = norm[pos:j]
         if chunk.endswith(_BODY_SUFFIXES):
@@ -199,6 +218,9 @@ def find_mentions(view: TextView, regions_found, ctx: RegionContext, excluded: l
             continue
         # a full name that itself names a smaller place (重庆市公安局渝北区分局) is still one agency
         body = norm[end:body_end]
+        if norm[end - 1:end] in "市区县" and body.startswith("民") and not body.startswith(_MIN_BODIES):
+            taken[start:end] = b"\x01" * (end - start)
+            continue  # 广州市民服务中心: 市民 (residents), not a body of 广州市
         region = regs[0] if len(regs) == 1 else max(regs, key=lambda r: ctx.counts.get(r, 0))
         region_name = region.name if is_full else norm[start:end]
         if not is_full:
@@ -234,6 +256,8 @@ def find_mentions(view: TextView, regions_found, ctx: RegionContext, excluded: l
         body = norm[i + 1:body_end]
         if body in ("局", "办", "院", "中心", "厅") or not free(i, body_end):
             continue
+        if body.startswith("民") and not body.startswith(_MIN_BODIES):
+            continue  # 市民服务中心, 区民…: residents, not a body
         region = ctx.best(_LEVEL_OF_CHAR[ch])
         name = _with_parent(party_or_body(region.name, body), region, norm) if region else None
         take(Mention(i, body_end, name, "short", level_char=ch, body=body))

@@ -2,7 +2,10 @@
 competitions, drills, campaigns (…专项行动), and quoted activity names (“进千企、解企忧、促发展”等活动).
 
 An event name is found from its head word (…宣传周, …论坛, …大赛) and extended to the left up to the
-punctuation or the verb that introduces it (开展/举办/启动/承办 …).
+punctuation or the verb that introduces it (开展/举办/启动/承办 …); modifiers (集中/联合 …) end it only at the
+start of a clause. A few heads are whole names (安全生产月, 质量月). Also: dated days of any name (“N·N”…日),
+学法(用法)考试 with or without a year, quoted names listed before …活动, and quoted names whose shape is a
+campaign (…办实事, 送法下乡, …进校园).
 """
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ _ACTIVITY_AFTER = re.compile(r"等?(?:系列|主题|专题|专项|实践|宣传|
 _QUOTED_CAMPAIGN = re.compile(r"[“\"](?P<q>[^“”\"\n]{1,16}(?:办实事|下乡|进(?:校园|社区|企业|农村|乡村|机关|单位|家庭|"
                               r"万家|千企|网络|军营|寺庙|景区|工地|园区|市场)))[”\"]")
 # “4·22”世界地球日, 3·15国际消费者权益日: a dated day of any name
-_DATED_DAY = re.compile(r"[“\"]?\d{1,2}·\d{1,2}[”\"]?[\u4e00-\u9fff]{2,12}?日(?![\u4e00-\u9fff]{0,1}[子常期])")
+_DATED_DAY = re.compile(r"[“\"]?\d{1,2}·\d{1,2}[”\"]?[\u4e00-\u9fff]{2,12}?日(?!子|常|期(?!间))")
 _RECURRING = {"国家宪法日": "--12-04", "全民国家安全教育日": "--04-15", "世界读书日": "--04-23",
               "世界知识产权日": "--04-26", "国际禁毒日": "--06-26", "世界环境日": "--06-05",
               "消费者权益日": "--03-15", "全国防灾减灾日": "--05-12", "国际档案日": "--06-09"}
@@ -103,8 +106,8 @@ def find_events(view: TextView, excluded: list[tuple[int, int]]) -> list[EventHi
     for s, e in excluded:
         blocked[s:e] = b"\x01" * (e - s)
 
-    def add(s: int, e: int):
-        if e - s < 4 or any(blocked[s:e]):
+    def add(s: int, e: int, min_len: int = 4):
+        if e - s < min_len or any(blocked[s:e]):
             return
         blocked[s:e] = b"\x01" * (e - s)  # events do not overlap one another
         name = norm[s:e]
@@ -130,7 +133,7 @@ def find_events(view: TextView, excluded: list[tuple[int, int]]) -> list[EventHi
         elif head in _WEAK_HEADS and m.start() - s < 4 and "”" not in norm[s:m.start()]:
             continue  # 采取行动, 体育比赛: too generic without a longer or quoted name
         s, e = _trim(norm, s, e)
-        add(s, e)
+        add(s, e, 3 if head in _WHOLE else 4)
     for m in _DATED_DAY.finditer(norm):
         add(*_trim(norm, *m.span()))
     for m in _EXAM.finditer(norm):

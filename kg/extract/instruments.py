@@ -1,6 +1,6 @@
 """Instruments cited in the body: every 《…》 (nested titles give outer and inner, a missing 》 is tolerated),
 bare citations of well-known laws from the gazetteer (宪法, 民法典), and a few bare title shapes of the genre
-(“十四五”…规划, 修订厅…规定). Short forms defined in the text (以下简称《条例》) are the instrument they stand for.
+(“十四五”…规划; a body's own 厅/局…规定 after 修订/制定 only when quoted or written again elsewhere). Short forms defined in the text (以下简称《条例》) are the instrument they stand for.
 
 `classify(name)` is a function of the canonical name alone (plus the gazetteer): the same law cited by many
 reports is one node in the graph, so its kind cannot depend on the citing sentence.
@@ -131,7 +131,7 @@ def classify(name: str) -> tuple[str, str | None]:
 
 
 # (…部令第N号) (国务院令第N号) (…人民政府令第N号) right after a title: the 令 that issued it
-_ORDER_CITE = re.compile(r"\s*\((?:[^()]{0,24}?)(?P<who>国务院|部|委员会|总局|署|局|人民政府|政府)令(?:第|\s)?\s*[\d一二三四五六七八九十百〇零]+\s*号\)")
+_ORDER_CITE = re.compile(r"\s*\((?P<who>[^()]{1,24}?)令(?:第|\s)?\s*[\d一二三四五六七八九十百〇零]+\s*号\)")
 
 
 def kind_from_order(norm: str, end: int) -> str | None:
@@ -139,7 +139,11 @@ def kind_from_order(norm: str, end: int) -> str | None:
     m = _ORDER_CITE.match(norm, end + 1)
     if not m:
         return None
-    return "admin_regulation" if m.group("who") == "国务院" else "rules"
+    who = m.group("who").strip()
+    if who.endswith("国务院"):
+        return "admin_regulation"
+    # 部令, 总局令, (省/市)人民政府令, 办公室令 …: a ministry or local government 令; a 主席令 is a law, left to the name
+    return None if who.endswith("主席") else "rules"
 
 
 def order_kind_applies(name: str, kind: str) -> bool:
@@ -252,7 +256,9 @@ def _bare_automaton():
 # after a law's short name these make it a different word: 宪法法律, 国家安全法律法规, 法治, 法院 …
 _NOT_AFTER_LAW = set("律规治院学官理制")
 _FIVE_YEAR_PLAN = re.compile(r"[“\"]十[一二三四五六七八九]五[”\"][\u4e00-\u9fff]{2,24}?规划")
-_OWN_RULES = re.compile(r"(?:修订|制定|出台|印发|修改|起草|完善)了?(?:厅|局|委|办|署)(?P<n>[\u4e00-\u9fff]{4,20}?(?:规定|办法|细则|规则))")
+# 修订厅…规定: a bare name is a citation only with more evidence than the verb (完善局机关内部管理规定 is not a title):
+# it is quoted, or the same name is written again elsewhere in the text
+_OWN_RULES = re.compile(r"(?:修订|制定|出台|印发|修改|起草)了?[“\"]?(?P<n>(?:厅|局|委|办|署)[\u4e00-\u9fff]{4,20}?(?:规定|办法|细则|规则))")
 
 
 def find_bare(view: TextView, bracket_regions: list[tuple[int, int]]) -> list[Cite]:
@@ -279,11 +285,17 @@ def find_bare(view: TextView, bracket_regions: list[tuple[int, int]]) -> list[Ci
             e += m.end()
             name = canonical_name(norm[s:e])
         out.append(Cite(s, e, name, bracketed=False))
-    for rx, group in ((_FIVE_YEAR_PLAN, 0), (_OWN_RULES, "n")):
-        for m in rx.finditer(norm):
-            s, e = m.span(group)
-            if not any(inside[s:e]):
-                out.append(Cite(s, e, canonical_name(norm[s:e]), bracketed=False))
+    for m in _FIVE_YEAR_PLAN.finditer(norm):
+        s, e = m.span()
+        if not any(inside[s:e]):
+            out.append(Cite(s, e, canonical_name(norm[s:e]), bracketed=False))
+    for m in _OWN_RULES.finditer(norm):
+        s, e = m.span("n")
+        if any(inside[s:e]):
+            continue
+        quoted = norm[s - 1:s] in "“\"" and norm[e:e + 1] in "”\""
+        if quoted or norm.count(m.group("n")) >= 2:
+            out.append(Cite(s, e, canonical_name(norm[s:e]), bracketed=False))
     return out
 
 
