@@ -73,10 +73,32 @@ def cmd_build(args) -> int:
     finally:
         store.close()
     print(summary.line(), file=sys.stderr)
+    if not args.no_dumps and (summary.accepted or summary.withdrawn or not _dumps_exist(s)):
+        _write_dumps(s)  # the published dumps always match the published data
     for kind in ("rejected", "unreadable"):
         for p in getattr(summary, kind):
             print(f"  {kind}: {p}", file=sys.stderr)
     return summary.exit_code
+
+
+def _dumps_exist(s: Settings) -> bool:
+    from kg.publish.dumps import read_manifest
+    try:
+        return bool(read_manifest(s.dumps_dir))
+    except (OSError, ValueError, TypeError):  # an unreadable manifest: write them again
+        return False
+
+
+def _write_dumps(s: Settings, out: Path | None = None) -> list:
+    from kg.publish.dumps import write_dumps
+    store = _open_store(s)
+    try:
+        infos = write_dumps(store, out or s.dumps_dir, s)
+    finally:
+        store.close()
+    for d in infos:
+        print(f"dump: {d.path}  {d.size} bytes  sha256 {d.sha256}", file=sys.stderr)
+    return infos
 
 
 def cmd_validate(args) -> int:
@@ -102,7 +124,7 @@ def cmd_serve(args) -> int:
     s = _settings(args)
     if args.build is not None:
         rc = cmd_build(argparse.Namespace(paths=args.build, store=args.store, base=args.base, jobs=None,
-                                          full=False, quiet=False))
+                                          full=False, quiet=False, no_dumps=False))
         if rc & 1:
             return rc
     if args.host not in ("127.0.0.1", "localhost", "::1") and not args.public:
@@ -135,16 +157,8 @@ def cmd_query(args) -> int:
 
 
 def cmd_dump(args) -> int:
-    from kg.publish.dumps import write_dumps
     s = _settings(args)
-    out = Path(args.out) if args.out else s.dumps_dir
-    store = _open_store(s)
-    try:
-        infos = write_dumps(store, out, s)
-    finally:
-        store.close()
-    for d in infos:
-        print(f"{d.path}  {d.size} bytes  sha256 {d.sha256}", file=sys.stderr)
+    _write_dumps(s, Path(args.out) if args.out else None)
     return 0
 
 
@@ -175,6 +189,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, help="worker processes (default: CPU count)")
     b.add_argument("--full", action="store_true", help="rebuild every report, ignoring content hashes")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.add_argument("--no-dumps", action="store_true", help="do not rewrite the dumps after the build")
     common(b)
     b.set_defaults(fn=cmd_build)
 
