@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from rdflib import URIRef
+
 from kg.rdf.namespaces import GK, OA
 from kg.web.charts import KIND_COLORS, bipartite, kind_color, stacked_bars
 from kg.web.service import KGService, iri_ref, literal, local_name
@@ -26,8 +28,9 @@ _PLACE = "省市区县州旗盟"
 
 def _kinds(svc: KGService, lang: str) -> dict[str, dict]:
     """notation -> {"iri", "label"} of the instrument kinds, labels in the UI language."""
-    rows = svc._select(PREFIXES + "SELECT DISTINCT ?k ?no WHERE { ?k skos:inScheme ?s ; skos:notation ?no . "
-                       "FILTER(CONTAINS(STR(?s), \"instrument-kind\")) } LIMIT 100")
+    rows = svc.per_generation("kinds", lambda: svc._select(
+        PREFIXES + "SELECT DISTINCT ?k ?no WHERE { ?k skos:inScheme ?s ; skos:notation ?no . "
+                   "FILTER(CONTAINS(STR(?s), \"instrument-kind\")) } LIMIT 100"))
     labels = svc.labels([r["k"] for r in rows], lang)
     return {str(r["no"]): {"iri": str(r["k"]), "label": labels.get(str(r["k"])) or str(r["no"])} for r in rows}
 
@@ -53,24 +56,83 @@ def agency_kind_key(alt_labels: list[str]) -> str | None:
     return None
 
 
+class CitationIndex:
+    """Who cites what, for the whole store, built once per data generation with five aggregate queries, so agency
+    and instrument pages (and peer groups) never aggregate per request: a hub page is a few dictionary look-ups.
+
+    IRIs are interned (one str object each); sets of instruments per agency are built on first use."""
+
+    def __init__(self, svc: KGService):
+        intern: dict[str, str] = {}
+
+        def i(term) -> str:
+            x = str(term)
+            return intern.setdefault(x, x)
+        self.by_report: dict[str, list[str]] = {}    # report -> instruments it cites (directly or via initiatives)
+        self.by_inst: dict[str, list[str]] = {}      # instrument -> reports citing it
+        for r in svc._select(PREFIXES + f"SELECT DISTINCT ?r ?inst WHERE {{ ?r a gk:Report . {CITES} }}"):
+            rep, inst = i(r["r"]), i(r["inst"])
+            self.by_report.setdefault(rep, []).append(inst)
+            self.by_inst.setdefault(inst, []).append(rep)
+        self.year: dict[str, str] = {}
+        for r in svc._select(PREFIXES + "SELECT ?r ?y WHERE { ?r a gk:Report ; gk:yearCovered ?y }"):
+            rep, y = i(r["r"]), str(r["y"])
+            if rep not in self.year or y < self.year[rep]:
+                self.year[rep] = y
+        self.issuers: dict[str, list[str]] = {}      # report -> agencies
+        self.by_agency: dict[str, list[str]] = {}    # agency -> reports it issued
+        for r in svc._select(PREFIXES + "SELECT DISTINCT ?r ?a WHERE { ?r gk:issuedBy ?a }"):
+            rep, ag = i(r["r"]), i(r["a"])
+            self.issuers.setdefault(rep, []).append(ag)
+            self.by_agency.setdefault(ag, []).append(rep)
+        self.kind: dict[str, str] = {}               # instrument -> kind notation
+        for r in svc._select(PREFIXES + "SELECT ?inst ?no WHERE { ?inst eli:type_document/skos:notation ?no }"):
+            self.kind.setdefault(i(r["inst"]), str(r["no"]))
+        self.agencies: set[str] = set()
+        self.region: dict[str, tuple[str, str]] = {}  # agency -> (region IRI, region code)
+        self.alts: dict[str, list[str]] = {}
+        for r in svc._select(PREFIXES + "SELECT ?ag ?reg ?code WHERE { ?ag a gk:Agency . "
+                                        "OPTIONAL { ?ag gk:region ?reg . ?reg gk:regionCode ?code } }"):
+            ag = i(r["ag"])
+            self.agencies.add(ag)
+            if "code" in r and ag not in self.region:
+                self.region[ag] = (str(r["reg"]), str(r["code"]))
+        for r in svc._select(PREFIXES + "SELECT ?ag ?alt WHERE { ?ag a gk:Agency ; skos:altLabel ?alt }"):
+            self.alts.setdefault(i(r["ag"]), []).append(str(r["alt"]))
+        self._insts_of: dict[str, frozenset] = {}
+
+    def insts_of(self, agency: str) -> frozenset:
+        """Instruments cited by any report of the agency."""
+        got = self._insts_of.get(agency)
+        if got is None:
+            got = self._insts_of[agency] = frozenset(x for rep in self.by_agency.get(agency, ())
+                                                     for x in self.by_report.get(rep, ()))
+        return got
+
+
+def citation_index(svc: KGService) -> CitationIndex:
+    return svc.per_generation("citation_index", lambda: CitationIndex(svc))
+
+
 def agency_view(svc: KGService, iri: str, lang: str, t) -> dict:
-    ref = iri_ref(iri)
-    rows = svc._select(PREFIXES + f"""SELECT ?inst ?y ?no (COUNT(DISTINCT ?r) AS ?n) WHERE {{
-      ?r gk:issuedBy {ref} . {CITES}
-      OPTIONAL {{ ?r gk:yearCovered ?y }} OPTIONAL {{ ?inst eli:type_document/skos:notation ?no }}
-    }} GROUP BY ?inst ?y ?no LIMIT 5000""")
-    n_reports = svc._count(PREFIXES + f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {{ ?r gk:issuedBy {ref} }}")
+    iri_ref(iri)  # refuses IRIs that could not be queried, as before
+    ix = citation_index(svc)
+    reports = ix.by_agency.get(iri, [])
+    n_reports = len(reports)
     kinds = _kinds(svc, lang)
     per_inst: dict[str, dict] = {}
     by_kind_year: dict[tuple[str, str], int] = {}
     years: set[str] = set()
-    for r in rows:
-        inst, y, no, n = str(r["inst"]), str(r.get("y", "")), str(r.get("no", "")), int(r["n"])
-        d = per_inst.setdefault(inst, {"iri": inst, "n": 0, "years": {}, "kind": no})
-        d["n"] += n
-        d["years"][y] = d["years"].get(y, 0) + n
-        by_kind_year[(no, y)] = by_kind_year.get((no, y), 0) + n
-        years.add(y)
+    for rep in reports:
+        y = ix.year.get(rep, "")
+        if ix.by_report.get(rep):
+            years.add(y)
+        for inst in ix.by_report.get(rep, ()):
+            no = ix.kind.get(inst, "")
+            d = per_inst.setdefault(inst, {"iri": inst, "n": 0, "years": {}, "kind": no})
+            d["n"] += 1
+            d["years"][y] = d["years"].get(y, 0) + 1
+            by_kind_year[(no, y)] = by_kind_year.get((no, y), 0) + 1
     yrs = _year_range(years)
     labels = svc.labels(list(per_inst), lang)
     cited = sorted(per_inst.values(), key=lambda d: (-d["n"], labels.get(d["iri"]) or d["iri"]))
@@ -89,77 +151,60 @@ def agency_peers(svc: KGService, iri: str, lang: str, own: set[str]) -> list[dic
     """Two peer groups: agencies of the same province (region code prefix) and of the same kind (short form).
     For each: how many peers, the instruments most of them cite (marking the ones this agency cites too), and
     the peers whose citations overlap most with this agency's (Jaccard)."""
-    ref = iri_ref(iri)
-    info = svc._select(PREFIXES + f"""SELECT ?code ?reg ?alt WHERE {{
-      OPTIONAL {{ {ref} gk:region ?reg . ?reg gk:regionCode ?code }} OPTIONAL {{ {ref} skos:altLabel ?alt }} }} LIMIT 50""")
-    code = next((str(r["code"]) for r in info if "code" in r), "")
-    reg = next((str(r["reg"]) for r in info if "reg" in r), "")
-    kind = agency_kind_key([str(r["alt"]) for r in info if "alt" in r])
+    ix = citation_index(svc)
+    reg, code = ix.region.get(iri, ("", ""))
+    kind = agency_kind_key(ix.alts.get(iri, []))
     groups = []
     if len(code) >= 2:
         prov = code[:2]
         groups.append(("region", reg, prov + "0000",
-                       f"?peer gk:region/gk:regionCode ?pc . FILTER(STRSTARTS(STR(?pc), {literal(prov)}))"))
+                       lambda a: ix.region.get(a, ("", ""))[1].startswith(prov)))
     if kind:
-        groups.append(("kind", None, kind, f"?peer skos:altLabel ?pal . FILTER(STRENDS(STR(?pal), {literal(kind)}) "
-                                           f"&& STRLEN(STR(?pal)) = {len(kind) + 1})"))
+        groups.append(("kind", None, kind,
+                       lambda a: any(x.endswith(kind) and len(x) == len(kind) + 1 for x in ix.alts.get(a, ()))))
+    own_insts = ix.insts_of(iri)
     out = []
-    for key, reg_iri, value, pattern in groups:
-        n_peers = svc._count(PREFIXES + f"SELECT (COUNT(DISTINCT ?peer) AS ?n) WHERE {{ ?peer a gk:Agency . {pattern} "
-                                        f"FILTER(?peer != {ref}) }}")
-        if not n_peers:
+    for key, reg_iri, value, member in groups:
+        peers = sorted(a for a in ix.agencies if a != iri and member(a))
+        if not peers:
             continue
-        top = svc._select(PREFIXES + f"""SELECT ?inst (COUNT(DISTINCT ?peer) AS ?n) WHERE {{
-          {{ SELECT DISTINCT ?peer WHERE {{ ?peer a gk:Agency . {pattern} FILTER(?peer != {ref}) }} LIMIT 2000 }}
-          ?r gk:issuedBy ?peer . {CITES}
-        }} GROUP BY ?inst ORDER BY DESC(?n) ?inst LIMIT 15""")
-        sim = svc._select(PREFIXES + f"""SELECT ?peer (COUNT(DISTINCT ?inst) AS ?shared) WHERE {{
-          {{ SELECT DISTINCT ?inst WHERE {{ ?r0 gk:issuedBy {ref} .
-             {{ ?r0 gk:cites ?inst }} UNION {{ ?r0 gk:hasInitiative/gk:cites ?inst }} }} }}
-          {{ SELECT DISTINCT ?peer WHERE {{ ?peer a gk:Agency . {pattern} FILTER(?peer != {ref}) }} LIMIT 2000 }}
-          ?r gk:issuedBy ?peer . {CITES}
-        }} GROUP BY ?peer ORDER BY DESC(?shared) ?peer LIMIT 8""")
-        sizes = {}
-        if sim:
-            from kg.web.service import _values
-            for r in svc._select(PREFIXES + f"""SELECT ?peer (COUNT(DISTINCT ?inst) AS ?n) WHERE {{
-                {_values('peer', [s["peer"] for s in sim])} ?r gk:issuedBy ?peer . {CITES} }} GROUP BY ?peer"""):
-                sizes[str(r["peer"])] = int(r["n"])
-        labels = svc.labels([r["inst"] for r in top] + [r["peer"] for r in sim] + ([reg_iri] if reg_iri else []), lang)
+        n_peers = len(peers)
+        peers = peers[:2000]
+        per_inst: dict[str, int] = {}
+        shared: dict[str, int] = {}
+        for p in peers:
+            insts = ix.insts_of(p)
+            for x in insts:
+                per_inst[x] = per_inst.get(x, 0) + 1
+            n = len(insts & own_insts)
+            if n:
+                shared[p] = n
+        top = sorted(per_inst.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+        sim = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+        labels = svc.labels([x for x, _ in top] + [p for p, _ in sim] + ([reg_iri] if reg_iri else []), lang)
         similar = []
-        for r in sim:
-            p, shared = str(r["peer"]), int(r["shared"])
-            union = len(own) + sizes.get(p, shared) - shared
-            similar.append({"iri": p, "label": labels.get(p) or local_name(p), "shared": shared,
-                            "jaccard": round(shared / union, 2) if union else 0.0})
+        for p, n in sim:
+            union = len(own) + len(ix.insts_of(p)) - n
+            similar.append({"iri": p, "label": labels.get(p) or local_name(p), "shared": n,
+                            "jaccard": round(n / union, 2) if union else 0.0})
         out.append({"key": key, "value": value, "region": reg_iri, "region_label": labels.get(reg_iri or "", ""),
                     "n_peers": n_peers,
-                    "top": [{"iri": str(r["inst"]), "label": labels.get(str(r["inst"])) or local_name(str(r["inst"])),
-                             "n": int(r["n"]), "share": round(100 * int(r["n"]) / n_peers),
-                             "own": str(r["inst"]) in own} for r in top],
+                    "top": [{"iri": x, "label": labels.get(x) or local_name(x), "n": n,
+                             "share": round(100 * n / n_peers), "own": x in own} for x, n in top],
                     "similar": similar})
     return out
 
 
 def instrument_view(svc: KGService, iri: str, lang: str, t) -> dict:
     """Reports citing the instrument (directly or through an initiative) with agency and year, a chart of
-    citing reports per year (stacked: national vs this region's agencies is not known, so by nothing), and for
-    each report the first quote of the instrument in its text, linked to its annotation."""
+    citing reports per year, and for each report shown the first quote of the instrument in its text, linked to
+    its annotation. Citing reports, years and agencies come from the per-generation CitationIndex."""
     ref = iri_ref(iri)
-    rows = svc._select(PREFIXES + f"""SELECT ?r ?y ?a WHERE {{
-      {{ SELECT DISTINCT ?r WHERE {{ {{ ?r gk:cites {ref} . ?r a gk:Report }} UNION
-                               {{ ?r gk:hasInitiative ?v . ?v gk:cites {ref} }} }} LIMIT 2000 }}
-      OPTIONAL {{ ?r gk:yearCovered ?y }} OPTIONAL {{ ?r gk:issuedBy ?a }} }} LIMIT 4000""")
-    ev = svc._select(PREFIXES + f"""SELECT ?r (MIN(STR(?ann)) AS ?a) (SAMPLE(?ex) AS ?exact) (COUNT(DISTINCT ?ann) AS ?n) WHERE {{
-      ?ann oa:hasBody {ref} ; oa:hasTarget ?tg . ?tg oa:hasSource ?src . ?r gk:hasText ?src .
-      OPTIONAL {{ ?tg oa:hasSelector/oa:exact ?ex }} }} GROUP BY ?r LIMIT 2000""")
-    evidence = {str(r["r"]): {"annotation": str(r["a"]), "exact": str(r.get("exact", "")), "n": int(r["n"])} for r in ev}
+    ix = citation_index(svc)
     reports: dict[str, dict] = {}
-    for r in rows:
-        rep = reports.setdefault(str(r["r"]), {"iri": str(r["r"]), "year": str(r.get("y", "")), "agencies": []})
-        if "a" in r and str(r["a"]) not in rep["agencies"]:
-            rep["agencies"].append(str(r["a"]))
-    # labels only for what the page shows: the newest 100 reports and the 50 agencies with most reports
+    for rep in ix.by_inst.get(iri, ()):
+        reports[rep] = {"iri": rep, "year": ix.year.get(rep, ""), "agencies": list(ix.issuers.get(rep, ()))}
+    # labels and quotes only for what the page shows: the newest 100 reports and the 50 agencies with most reports
     shown = sorted(reports.values(), key=lambda d: (d["year"], d["iri"]), reverse=True)[:100]
     counts: dict[str, int] = {}
     for rep in reports.values():
@@ -167,6 +212,7 @@ def instrument_view(svc: KGService, iri: str, lang: str, t) -> dict:
             counts[a] = counts.get(a, 0) + 1
     top_agencies = sorted(counts, key=lambda a: (-counts[a], a))[:50]
     labels = svc.labels([d["iri"] for d in shown] + [a for d in shown for a in d["agencies"]] + top_agencies, lang)
+    evidence = _first_quotes(svc, ref, {d["iri"] for d in shown})
     by_year: dict[str, int] = {}
     agencies: dict[str, dict] = {}
     for rep in reports.values():
@@ -188,6 +234,35 @@ def instrument_view(svc: KGService, iri: str, lang: str, t) -> dict:
     return {"reports": reps, "agencies": ags, "years": yrs, "chart": chart,
             "by_year": [{"year": y, "n": by_year.get(y, 0)} for y in yrs],
             "n_reports": len(reps), "n_agencies": len(ags)}
+
+
+def _first_quotes(svc: KGService, ref: str, reports: set[str]) -> dict[str, dict]:
+    """report -> {annotation, exact, n}: the first annotation (by IRI) of the instrument in each of `reports`,
+    its quoted text and how many annotations of it the report has. Plain joins from the instrument (an OPTIONAL
+    would make the store scan every selector), then one VALUES look-up for the quotes of the chosen ones."""
+    if not reports:
+        return {}
+    rows = svc._select(PREFIXES + f"""SELECT ?r ?ann ?tg WHERE {{
+      ?ann oa:hasBody {ref} ; oa:hasTarget ?tg . ?tg oa:hasSource ?src . ?r gk:hasText ?src }}""", max_rows=50000)
+    first: dict[str, tuple] = {}
+    n: dict[str, set] = {}
+    for r in rows:
+        rep = str(r["r"])
+        if rep not in reports:
+            continue
+        ann = str(r["ann"])
+        n.setdefault(rep, set()).add(ann)
+        if rep not in first or ann < first[rep][0]:
+            first[rep] = (ann, r["tg"])
+    exact: dict[str, str] = {}
+    tgts = [tg for _, tg in first.values() if isinstance(tg, URIRef)]
+    for k in range(0, len(tgts), 500):
+        from kg.web.service import _values
+        for r in svc._select(PREFIXES + f"SELECT ?tg ?ex WHERE {{ {_values('tg', tgts[k:k + 500])} "
+                                        f"?tg oa:hasSelector/oa:exact ?ex }}"):
+            exact.setdefault(str(r["tg"]), str(r["ex"]))
+    return {rep: {"annotation": ann, "exact": exact.get(str(tg), ""), "n": len(n[rep])}
+            for rep, (ann, tg) in first.items()}
 
 
 def network(svc: KGService, lang: str, t, *, year: str = "", region: str = "", kind: str = "", top: int = 25,

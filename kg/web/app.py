@@ -7,9 +7,13 @@ needs: security headers, CORS, ETag/Last-Modified with 304, bodiless HEAD, and a
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import os
+import re
 import time
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from email.utils import formatdate
 
@@ -43,8 +47,81 @@ PREFLIGHT_HEADERS = [
     (b"access-control-max-age", b"86400"),
     (b"allow", b"GET, HEAD, POST, OPTIONS"),
 ]
+SECURITY_NAMES = frozenset(h for h, _ in SECURITY_HEADERS)
 # Paths whose answers do not depend on the store alone (own validators, or never cached).
 NO_STORE_ETAG = ("/sparql", "/healthz", "/static/", "/dumps")
+# Answers that also depend on files beside the store (the dump manifest): validators yes, server-side cache no.
+NO_RESPONSE_CACHE = ("/catalog", "/.well-known/void")
+
+
+def _cache_limit_bytes() -> int:
+    """GOVKG_RESPONSE_CACHE_MB (default 64; 0 turns the response cache off)."""
+    try:
+        return max(0, int(float(os.environ.get("GOVKG_RESPONSE_CACHE_MB", "64")) * 1024 * 1024))
+    except ValueError:
+        return 64 * 1024 * 1024
+
+
+class ResponseCache:
+    """Rendered responses of one data generation, LRU, bounded by bytes.
+
+    Data only changes when the store's generation changes and the generation is part of every key, so an entry is
+    never stale: when a new generation shows up the old entries are dropped at once. Used from the event loop
+    thread only (the middleware), so it needs no lock. Several server processes each keep their own: they agree,
+    because each key says which generation it was rendered from."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.max_entry = max(1, max_bytes // 16)   # one huge page must not evict everything else
+        self.entries: OrderedDict[str, tuple] = OrderedDict()
+        self.size = 0
+        self.gen: str | None = None
+        self.hits = self.misses = 0
+
+    def _sync(self, gen: str) -> None:
+        if gen != self.gen:
+            self.entries.clear()
+            self.size = 0
+            self.gen = gen
+
+    def get(self, gen: str, key: str):
+        self._sync(gen)
+        e = self.entries.get(key)
+        if e is None:
+            self.misses += 1
+            return None
+        self.entries.move_to_end(key)
+        self.hits += 1
+        return e
+
+    def put(self, gen: str, key: str, status: int, headers: list, body: bytes) -> None:
+        if gen != self.gen:   # rendered from a generation that is no longer the live one
+            return
+        cost = len(body) + sum(len(k) + len(v) for k, v in headers) + len(key) + 200
+        if cost > self.max_entry:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= old[3]
+        self.entries[key] = (status, headers, body, cost)
+        self.size += cost
+        while self.size > self.max_bytes and self.entries:
+            _, ev = self.entries.popitem(last=False)
+            self.size -= ev[3]
+
+
+CACHEABLE_STATUS = (200, 301, 303, 404)
+_LANG_COOKIE_RE = re.compile(LANG_COOKIE + r"=([^;]*)")
+
+
+def warm_in_background(state) -> None:
+    """Per-generation statistics computed in a thread, so the first agency or list page after a rebuild does not
+    pay for them. Only for the on-disk store (the server's); tests on the memory store compute them on use."""
+    from kg.store.oxigraph import OxigraphStore
+    if not isinstance(state.store, OxigraphStore) or os.environ.get("GOVKG_WARM", "1") == "0":
+        return
+    import threading
+    threading.Thread(target=state.service.warm, name="govkg-warm", daemon=True).start()
 
 
 class WebMiddleware:
@@ -52,11 +129,17 @@ class WebMiddleware:
         self.app = app
         self.get_state = get_state  # -> (store, templates-ready app) ; resolved lazily, the app is built later
         self._gen_seen: dict[str, float] = {}
+        limit = _cache_limit_bytes()
+        self.cache = ResponseCache(limit) if limit else None
+        self._inflight: dict[str, asyncio.Future] = {}
 
     def _last_modified(self, gen: str) -> str:
         # The time this process first saw this generation: a stable, honest lower bound for the change time.
-        t = self._gen_seen.setdefault(gen, time.time())
-        return formatdate(t, usegmt=True)
+        lm = self._gen_seen.get(gen)
+        if lm is None:
+            lm = self._gen_seen[gen] = formatdate(time.time(), usegmt=True)
+            warm_in_background(self.get_state())
+        return lm
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -70,15 +153,16 @@ class WebMiddleware:
             await send({"type": "http.response.body", "body": b""})
             return
 
-        etag = last_modified = None
+        etag = last_modified = key = gen = None
         if method in ("GET", "HEAD") and not path.startswith(NO_STORE_ETAG):
             store = self.get_state().store
             gen = store.generation()
+            cookie = headers.get("cookie", "")
+            lang_cookie = ",".join(_LANG_COOKIE_RE.findall(cookie)) if LANG_COOKIE in cookie else ""
             # Everything a page depends on: data generation, URL, language choice, representation asked for.
             key = "|".join([gen, path, scope.get("query_string", b"").decode("latin-1"), headers.get("accept", ""),
-                            headers.get("cookie", "") if LANG_COOKIE in headers.get("cookie", "") else "",
-                            headers.get("accept-language", "")[:20]])
-            etag = 'W/"' + hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:32] + '"'
+                            lang_cookie, headers.get("accept-language", "")[:20], headers.get("host", "")])
+            etag = 'W/"' + hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=16).hexdigest() + '"'
             last_modified = self._last_modified(gen)
             inm = headers.get("if-none-match")
             if inm and (inm.strip() == "*" or etag in [x.strip() for x in inm.split(",")]):
@@ -87,21 +171,58 @@ class WebMiddleware:
                                                            (b"last-modified", last_modified.encode())]})
                 await send({"type": "http.response.body", "body": b""})
                 return
+            if self.cache is not None and path.startswith(NO_RESPONSE_CACHE):
+                key = None
+            if key is not None and self.cache is not None:
+                hit = self.cache.get(gen, key)
+                if hit is None and key in self._inflight:
+                    # the same page is being rendered for another client: wait for it instead of rendering twice
+                    try:
+                        await asyncio.wait_for(asyncio.shield(self._inflight[key]), 60)
+                    except Exception:  # noqa: BLE001  (its failure is not ours: render below)
+                        pass
+                    hit = self.cache.get(gen, key)
+                if hit is not None:
+                    status, hdrs, body, _ = hit
+                    await send({"type": "http.response.start", "status": status, "headers": hdrs})
+                    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+                    return
 
         started = False
+        capture = self.cache is not None and key is not None and key not in self._inflight
+        if capture:
+            done = self._inflight[key] = asyncio.get_running_loop().create_future()
+        captured: dict = {"parts": []}
 
         async def send_wrapper(message):
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                hdrs = [(k, v) for k, v in message.get("headers", []) if k.lower() not in {h for h, _ in SECURITY_HEADERS}]
+                hdrs = [(k, v) for k, v in message.get("headers", []) if k.lower() not in SECURITY_NAMES]
                 hdrs += SECURITY_HEADERS
                 if etag and message["status"] == 200 and not any(k.lower() == b"etag" for k, _ in hdrs):
                     hdrs += [(b"etag", etag.encode()), (b"last-modified", last_modified.encode())]
                 message = {**message, "headers": hdrs}
-            elif message["type"] == "http.response.body" and method == "HEAD":
-                message = {**message, "body": b""}  # keep Content-Length, send no body
+                if capture:
+                    captured["status"], captured["headers"] = message["status"], hdrs
+            elif message["type"] == "http.response.body":
+                if capture and "status" in captured:
+                    captured["parts"].append(message.get("body", b""))
+                    if not message.get("more_body", False):
+                        _store(captured)
+                if method == "HEAD":
+                    message = {**message, "body": b""}  # keep Content-Length, send no body
             await send(message)
+
+        def _store(c):
+            status, hdrs = c["status"], c["headers"]
+            if status not in CACHEABLE_STATUS:
+                return
+            for k, v in hdrs:
+                lk = k.lower()
+                if lk == b"set-cookie" or (lk == b"cache-control" and (b"no-store" in v or b"private" in v)):
+                    return
+            self.cache.put(gen, key, status, hdrs, b"".join(c["parts"]))
 
         try:
             await self.app(scope, receive, send_wrapper)
@@ -125,6 +246,11 @@ class WebMiddleware:
                         "headers": SECURITY_HEADERS + [(b"content-type", ctype),
                                                        (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+        finally:
+            if capture:
+                self._inflight.pop(key, None)
+                if not done.done():
+                    done.set_result(None)
 
 
 API_DESCRIPTION = ("Linked data from Chinese government reports. Machine-readable endpoints: SPARQL 1.1, "
@@ -191,6 +317,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app):
+        warm_in_background(app.state)
         yield
         app.state.sparql_pool.shutdown(wait=False, cancel_futures=True)
 

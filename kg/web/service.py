@@ -6,6 +6,7 @@ time, so an instrument cited by 10,000 initiatives renders as fast as one cited 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -84,10 +85,62 @@ class Group:
     pages: int = 1
 
 
+LABEL_MEMO_MAX = 200_000  # labelled IRIs remembered per generation (then the memo starts over)
+
+
+class GenerationMemo:
+    """Values computed once per data generation (statistics, sorted member lists), on first use, by one thread
+    while others wait. The store's generation changes on every commit, so nothing here is ever stale."""
+
+    def __init__(self):
+        self.gen = None
+        self.values: dict = {}
+        self.locks: dict = {}
+        self.lock = threading.Lock()
+
+    def get(self, gen: str, name, compute):
+        with self.lock:
+            if gen != self.gen:
+                self.gen, self.values, self.locks = gen, {}, {}
+            if name in self.values:
+                return self.values[name]
+            key_lock = self.locks.setdefault(name, threading.Lock())
+        with key_lock:
+            with self.lock:
+                if self.gen == gen and name in self.values:
+                    return self.values[name]
+            value = compute()
+            with self.lock:
+                if self.gen == gen:
+                    self.values[name] = value
+            return value
+
+
 class KGService:
     def __init__(self, store: Store, settings: Settings):
         self.store = store
         self.settings = settings
+        self.memo = GenerationMemo()
+        self._label_gen = None
+        self._label_memo: dict[str, tuple] = {}
+
+    def warm(self) -> None:
+        """Compute the per-generation values pages need (counts, sorted lists, the citation index) ahead of the
+        first request that needs them. Run in a background thread when a new generation shows up."""
+        from kg.web import analytics
+        try:
+            self.class_counts()
+            self.graph_stats()
+            for slug in CLASSES:
+                self.class_members(slug)
+            analytics.citation_index(self)
+        except Exception:  # noqa: BLE001  (a page that needs it computes it again, and reports the error)
+            import logging
+            logging.getLogger("kg.web").exception("warming the per-generation statistics failed")
+
+    def per_generation(self, name, compute):
+        """compute() once per data generation (see GenerationMemo)."""
+        return self.memo.get(self.store.generation(), name, compute)
 
     # --- small helpers -------------------------------------------------------------------------------------
 
@@ -99,19 +152,30 @@ class KGService:
         return int(rows[0]["n"]) if rows and "n" in rows[0] else 0
 
     def labels(self, iris, lang: str) -> dict[str, str]:
-        """Best label of each IRI in one query (VALUES), falling back to nothing: callers use local names."""
+        """Best label of each IRI, falling back to nothing: callers use local names. The label literals of each IRI
+        are remembered for the data generation, so only IRIs not seen before cost a lookup (one VALUES query)."""
         iris = sorted({str(i) for i in iris if isinstance(i, URIRef) or isinstance(i, str)})
-        out: dict[str, list] = {}
-        for i in range(0, len(iris), 500):
-            chunk = iris[i:i + 500]
+        gen = self.store.generation()
+        if gen != self._label_gen or len(self._label_memo) > LABEL_MEMO_MAX:
+            self._label_gen, self._label_memo = gen, {}
+        memo = self._label_memo
+        missing = [i for i in iris if i not in memo]
+        for i in range(0, len(missing), 500):
+            chunk = missing[i:i + 500]
+            found: dict[str, list] = {}
             # FILTER(?p IN …) rather than a second VALUES: the store joins one VALUES block far faster
             q = (f"SELECT ?s ?l WHERE {{ {_values('s', chunk)} ?s ?p ?l "
                  f"FILTER(isLiteral(?l) && ?p IN ({', '.join(iri_ref(str(p)) for p in LABEL_PROPS)})) }}")
             for row in self._select(q, max_rows=20000):
-                out.setdefault(str(row["s"]), []).append(row["l"])
-        labels = {k: pick_label(v, lang) for k, v in out.items()}
-        for i in iris:  # standard terms the store does not label
-            if i not in labels and i in TERM_LABELS:
+                found.setdefault(str(row["s"]), []).append(row["l"])
+            for iri in chunk:
+                memo[iri] = tuple(found.get(iri, ()))
+        labels = {}
+        for i in iris:
+            cands = memo.get(i)
+            if cands:
+                labels[i] = pick_label(list(cands), lang)
+            elif i in TERM_LABELS:  # standard terms the store does not label
                 labels[i] = TERM_LABELS[i][0 if lang == "zh" else 1]
         return labels
 
@@ -217,19 +281,56 @@ class KGService:
         }
 
     def evidence(self, iri: str, lang: str, page: int = 1) -> list[dict]:
-        """Quotes (prefix, exact, suffix) of the annotations whose body is `iri`, with their report."""
-        q = f"""PREFIX oa: <{OA}> PREFIX gk: <{GK}>
-        SELECT ?a ?src ?exact ?prefix ?suffix ?start ?report WHERE {{
-          {{ SELECT DISTINCT ?a WHERE {{ ?a oa:hasBody {iri_ref(iri)} }} ORDER BY ?a
-             LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE} }}
-          ?a oa:hasTarget ?t . ?t oa:hasSource ?src .
-          OPTIONAL {{ ?t oa:hasSelector ?qs . ?qs oa:exact ?exact .
-                     OPTIONAL {{ ?qs oa:prefix ?prefix }} OPTIONAL {{ ?qs oa:suffix ?suffix }} }}
-          OPTIONAL {{ ?t oa:hasSelector ?ps . ?ps oa:start ?start }}
-          OPTIONAL {{ ?report gk:hasText ?src }}
-        }}"""
+        """Quotes (prefix, exact, suffix) of the annotations whose body is `iri`, with their report.
+
+        Plain joins from bound IRIs, in three small queries: an OPTIONAL here would be evaluated by the store as a
+        hash join over every selector (or every report text) in the store."""
+        anns = [r["a"] for r in self._select(
+            f"SELECT DISTINCT ?a WHERE {{ ?a {iri_ref(str(OA.hasBody))} {iri_ref(iri)} }} ORDER BY ?a "
+            f"LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
+        if not anns:
+            return []
+        targets = self._select(f"""PREFIX oa: <{OA}> SELECT ?a ?t ?src WHERE {{ {_values('a', anns)}
+          ?a oa:hasTarget ?t . ?t oa:hasSource ?src }}""", max_rows=PAGE_SIZE * 20)
+        tgts = {r["t"] for r in targets if isinstance(r["t"], URIRef)}
+        srcs = {r["src"] for r in targets if isinstance(r["src"], URIRef)}
+        quote: dict = {}
+        start: dict = {}
+        if tgts:
+            props = ", ".join(iri_ref(str(OA[x])) for x in ("exact", "prefix", "suffix", "start"))
+            sel = self._select(f"""PREFIX oa: <{OA}> SELECT ?t ?sel ?p ?v WHERE {{ {_values('t', tgts)}
+              ?t oa:hasSelector ?sel . ?sel ?p ?v FILTER(?p IN ({props})) }}""", max_rows=PAGE_SIZE * 80)
+            by_sel: dict = {}
+            for r in sel:
+                by_sel.setdefault((r["t"], r["sel"]), {})[str(r["p"]).rsplit("#", 1)[-1]] = r["v"]
+            for (t, _), d in sorted(by_sel.items(), key=lambda kv: str(kv[0][1])):
+                if "exact" in d and t not in quote:
+                    quote[t] = d
+                if "start" in d and t not in start:
+                    start[t] = d["start"]
+        reports = {}
+        if srcs:
+            for r in self._select(f"PREFIX gk: <{GK}> SELECT ?report ?src WHERE {{ {_values('src', srcs)} "
+                                  f"?report gk:hasText ?src }}"):
+                reports.setdefault(r["src"], r["report"])
+        rows = []
+        for r in targets:
+            t, src = r["t"], r["src"]
+            row = {"a": r["a"], "src": src}
+            q_ = quote.get(t)
+            if q_:
+                row["exact"] = q_["exact"]
+                for k in ("prefix", "suffix"):
+                    if k in q_:
+                        row[k] = q_[k]
+            if t in start:
+                row["start"] = start[t]
+            if src in reports:
+                row["report"] = reports[src]
+            rows.append(row)
+        rows.sort(key=lambda r: str(r["a"]))
         seen, items = set(), []
-        for r in self._select(q, max_rows=PAGE_SIZE * 4):
+        for r in rows:
             a = str(r["a"])
             if a in seen:
                 continue
@@ -287,20 +388,36 @@ class KGService:
     # --- lists, counts, search -----------------------------------------------------------------------------
 
     def class_counts(self) -> dict[str, int]:
-        q = f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_values('c', CLASSES.values())} ?s a ?c }} GROUP BY ?c"
-        by_class = {str(r["c"]): int(r["n"]) for r in self._select(q)}
-        return {slug: by_class.get(str(c), 0) for slug, c in CLASSES.items()}
+        def compute():
+            q = f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_values('c', CLASSES.values())} ?s a ?c }} GROUP BY ?c"
+            by_class = {str(r["c"]): int(r["n"]) for r in self._select(q)}
+            return {slug: by_class.get(str(c), 0) for slug, c in CLASSES.items()}
+        return dict(self.per_generation("class_counts", compute))
+
+    def class_members(self, slug: str) -> list[str]:
+        """Every member of a list page's class, ordered by its zh label (stable across UI languages; unlabelled
+        ones last), then IRI. Computed once per generation with one query, so paging is slicing."""
+        cls = CLASSES[slug]
+
+        def compute():
+            q = f"""SELECT ?s ?l WHERE {{ ?s a {iri_ref(str(cls))} .
+              OPTIONAL {{ ?s {iri_ref(str(RDFS.label))}|{iri_ref(str(DCTERMS.title))}|{iri_ref(str(SCHEMA.name))} ?l }} }}"""
+            best: dict[str, str | None] = {}
+            for r in self._select(q):
+                s_, lab = str(r["s"]), (str(r["l"]) if "l" in r else None)
+                cur = best.get(s_)
+                if s_ not in best or (lab is not None and (cur is None or lab < cur)):
+                    best[s_] = lab
+            return sorted(best, key=lambda i: (best[i] is None, best[i] or "", i))
+        return self.per_generation(("members", slug), compute)
 
     def list_class(self, slug: str, lang: str, page: int = 1, per_page: int = LIST_PAGE_SIZE) -> dict:
         cls = CLASSES[slug]
-        total = self._count(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {iri_ref(str(cls))} }}")
+        members = self.class_members(slug)
+        total = len(members)
         pages = max(1, -(-total // per_page))
         page = min(max(1, page), pages)
-        # order by the zh label (stable across UI languages), falling back to the IRI
-        q = f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s a {iri_ref(str(cls))} .
-          OPTIONAL {{ ?s {iri_ref(str(RDFS.label))}|{iri_ref(str(DCTERMS.title))}|{iri_ref(str(SCHEMA.name))} ?l }} }}
-          GROUP BY ?s ORDER BY ?label ?s LIMIT {per_page} OFFSET {(page - 1) * per_page}"""
-        iris = [str(r["s"]) for r in self._select(q)]
+        iris = members[(page - 1) * per_page:page * per_page]
         labels = self.labels(iris, lang)
         counts = self._row_counts(slug, iris)
         items = [{"iri": i, "label": labels.get(i) or local_name(i), "count": counts.get(i)} for i in iris]
@@ -342,8 +459,13 @@ class KGService:
                  "type_label": (labels.get(t) or local_name(t)) if t else ""} for s, t in found.items()]
 
     def graph_stats(self) -> dict:
-        n = self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return {"quads": n, "graphs": len(self.store.graph_names())}
+        def compute():
+            try:
+                n = len(self.store)   # the store counts quads itself (pyoxigraph: no query)
+            except Exception:  # noqa: BLE001  (a store without a cheap count)
+                n = self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+            return {"quads": n, "graphs": len(self.store.graph_names())}
+        return dict(self.per_generation("graph_stats", compute))
 
     # --- ontology --------------------------------------------------------------------------------------------
 
