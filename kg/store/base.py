@@ -64,6 +64,20 @@ class Transaction(ABC):
     @abstractmethod
     def remove_graph(self, graph: str) -> None: ...
 
+    def add_ntriples(self, graph: str, data: bytes | str) -> None:
+        """Add N-Triples text (one triple a line, as pyoxigraph or rdflib write it) to a named graph. Same meaning
+        as add(); the on-disk store hands the bytes to pyoxigraph's bulk loader without making a Python object per
+        term (the build's workers already produce N-Triples). This default parses and calls add()."""
+        import pyoxigraph as ox
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        self.add(graph, [(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)])
+
+    def replace_graph_ntriples(self, graph: str, data: bytes | str) -> None:
+        """replace_graph() with the triples given as N-Triples text (see add_ntriples)."""
+        self.remove_graph(graph)
+        self.add_ntriples(graph, data)
+
     @abstractmethod
     def update(self, sparql_update: str) -> None:
         """Run a SPARQL Update inside the transaction (used for housekeeping such as dropping orphan entities)."""

@@ -103,6 +103,8 @@ class DiskTransaction(Transaction):
     def __init__(self, store: ox.Store):
         self._ox = store
         self._pending: list[ox.Quad] = []
+        self._pending_nq: list[bytes] = []   # N-Quads text from add_ntriples
+        self._pending_nq_lines = 0
         self._pending_graphs: set[str] = set()
 
     def replace_graph(self, graph, triples):
@@ -114,6 +116,25 @@ class DiskTransaction(Transaction):
         self._pending.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples)
         self._pending_graphs.add(graph)
         if len(self._pending) >= self.BATCH:
+            self._write_pending()
+
+    def add_ntriples(self, graph, data):
+        """N-Triples text -> N-Quads text (the graph IRI spliced before each line's final " ."), loaded by
+        pyoxigraph's parser at the next write: no Python object per term. Falls back to parsing when a line does
+        not end the way N-Triples writers end it."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        lines = [line.rstrip() for line in data.split(b"\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            return
+        if any(not line.endswith(b".") or line.startswith(b"#") for line in lines):
+            return super().add_ntriples(graph, data)
+        suffix = f" <{ox.NamedNode(graph).value}> .\n".encode()   # NamedNode checks the IRI
+        self._pending_nq.append(b"".join(line[:-1].rstrip() + suffix for line in lines))
+        self._pending_nq_lines += len(lines)
+        self._pending_graphs.add(graph)
+        if len(self._pending) + self._pending_nq_lines >= self.BATCH:
             self._write_pending()
 
     def remove_graph(self, graph):
@@ -131,13 +152,22 @@ class DiskTransaction(Transaction):
             raise QueryError(f"SPARQL Update syntax error: {exc}") from None
 
     def _write_pending(self):
-        if not self._pending:
-            return
-        if len(self._pending) >= self.BATCH:
-            self._ox.bulk_extend(self._pending)
-        else:
-            self._ox.extend(self._pending)   # small batches: one RocksDB write batch, no new files
-        self._pending = []
+        if self._pending:
+            if len(self._pending) >= self.BATCH:
+                self._ox.bulk_extend(self._pending)
+            else:
+                self._ox.extend(self._pending)   # small batches: one RocksDB write batch, no new files
+            self._pending = []
+        if self._pending_nq:
+            data = b"".join(self._pending_nq)
+            try:
+                if self._pending_nq_lines >= self.BATCH:
+                    self._ox.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+                else:
+                    self._ox.load(input=data, format=ox.RdfFormat.N_QUADS)
+            except SyntaxError as exc:
+                raise StoreError(f"invalid N-Triples given to the store: {exc}") from None
+            self._pending_nq, self._pending_nq_lines = [], 0
         self._pending_graphs = set()
 
     def _finish(self):
@@ -356,13 +386,15 @@ def _worker_main(conn) -> None:
                 gen = None
                 gen = Generation(name, Path(folder) if folder else None)
             s = execute_serialized(gen.ox, sparql, media_type, default_graphs, named_graphs, max_rows)
-            reply = ("ok", s.body, s.media_type, s.truncated)
+            reply, body = ("ok", s.media_type, s.truncated), s.body
         except QueryError as exc:
-            reply = ("query", str(exc))
+            reply, body = ("query", str(exc)), None
         except Exception as exc:  # the parent turns it into StoreError
-            reply = ("store", f"{type(exc).__name__}: {exc}")
+            reply, body = ("store", f"{type(exc).__name__}: {exc}"), None
         try:
             conn.send(reply)
+            if body is not None:   # raw bytes after the small header: no pickling of the body
+                conn.send_bytes(body)
         except (BrokenPipeError, OSError):
             return
 
@@ -374,6 +406,7 @@ class _Worker:
     def __init__(self):
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        _widen_pipe(from_child_w)   # a reply of up to 1 MB in one write, not 16 wake-ups of 64 KB
         package_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [package_root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
@@ -394,6 +427,9 @@ class _Worker:
 
     def recv(self):
         return self.conn[1].recv()
+
+    def recv_bytes(self) -> bytes:
+        return self.conn[1].recv_bytes()
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -418,6 +454,15 @@ class _Worker:
         self.kill()
 
 
+def _widen_pipe(fd: int, size: int = 1 << 20) -> None:
+    """Linux: raise the pipe's buffer (64 KB by default) so a large reply does not ping-pong between the processes;
+    capped by /proc/sys/fs/pipe-max-size (1 MB by default). Elsewhere, or when refused, the default stays."""
+    try:
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+    except OSError:
+        pass
+
+
 def _worker_entry(read_fd: int, write_fd: int) -> None:
     _worker_main(_Duplex(Connection(read_fd, writable=False), Connection(write_fd, readable=False)))
 
@@ -431,6 +476,9 @@ class _Duplex:
 
     def send(self, obj):
         self.outgoing.send(obj)
+
+    def send_bytes(self, data):
+        self.outgoing.send_bytes(data)
 
 
 class QueryWorkers:
@@ -493,6 +541,7 @@ class QueryWorkers:
                 self._discard(w)
                 raise QueryTimeout(f"the query ran longer than the {timeout_s:g} s limit and was stopped")
             reply = w.recv()
+            body = w.recv_bytes() if reply[0] == "ok" else None
         except (EOFError, OSError):
             self._discard(w)
             raise StoreError("the query worker died (out of memory?)") from None
@@ -503,7 +552,7 @@ class QueryWorkers:
             raise
         self._idle.put(w)
         if reply[0] == "ok":
-            return Serialized(reply[1], reply[2], reply[3])
+            return Serialized(body, reply[1], reply[2])
         if reply[0] == "query":
             raise QueryError(reply[1])
         raise StoreError(reply[1])

@@ -206,3 +206,31 @@ def test_generation_changes_on_commit(store):
     before = store.generation()
     fill(store)
     assert store.generation() != before
+
+
+def test_add_ntriples_is_add(store):
+    """Transaction.add_ntriples / replace_graph_ntriples (the bulk path for N-Triples text) mean add / replace_graph."""
+    nt = "".join(f"<{s(i)}> <{P}> \"{i}\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n" for i in range(6))
+    nt += f'<{s(1)}> <{Q}> "一\\n二"@zh-Hans .\r\n\n'
+    with store.transaction() as tx:
+        tx.replace_graph(G1, [(s(99), P, Literal(99))])
+        tx.add_ntriples(G1, nt)
+        tx.add_ntriples(G1, nt.encode())                  # set semantics: nothing twice
+        tx.replace_graph_ntriples(G2, f"<{s(7)}> <{P}> <{s(8)}>.\n")
+    assert count(store, f"GRAPH <{G1}> {{ ?s ?p ?o }}") == 8
+    r = store.query(f"SELECT ?o WHERE {{ GRAPH <{G1}> {{ <{s(1)}> <{Q}> ?o }} }}")
+    assert r.rows[0]["o"] == Literal("一\n二", lang="zh-Hans")
+    assert store.query(f"ASK {{ GRAPH <{G1}> {{ <{s(3)}> <{P}> 3 }} }}").boolean
+    assert count(store, f"GRAPH <{G2}> {{ ?s ?p ?o }}") == 1
+    with store.transaction() as tx:
+        tx.replace_graph_ntriples(G2, "")
+    assert count(store, f"GRAPH <{G2}> {{ ?s ?p ?o }}") == 0
+
+
+def test_select_with_limit_under_the_cap_is_not_truncated(store):
+    fill(store)
+    res = store.query_serialized(f"SELECT ?s WHERE {{ ?s <{P}> ?o }} ORDER BY ?s LIMIT 4",
+                                 "application/sparql-results+json", max_rows=4, timeout_s=10)
+    assert not res.truncated and len(json.loads(res.body)["results"]["bindings"]) == 4
+    res = store.query_serialized(f"SELECT ?s WHERE {{ ?s <{P}> ?o }} LIMIT 5", "text/csv", max_rows=4, timeout_s=10)
+    assert res.truncated and res.body.count(b"\n") == 5     # header + 4 rows
