@@ -15,8 +15,8 @@ from collections import OrderedDict
 from functools import lru_cache
 
 from kg.extract import header as hdr
-from kg.extract.agencies import (Mention, RegionContext, find_aliases, find_mentions, find_regions, party_or_body,
-                                 region_context, _with_parent)
+from kg.extract.agencies import (Mention, RegionContext, find_aliases, find_mentions, find_regions, region_context,
+                                 region_of_name, resolve_agency)
 from kg.extract.events import find_events
 from kg.extract.figures import find_contacts, find_figures
 from kg.extract.instruments import (classify, find_bare, find_bracketed, is_own_title, kind_from_order, link_aliases,
@@ -25,7 +25,6 @@ from kg.extract.model import (Agency, Contact, Event, Extraction, Figure, Initia
 from kg.extract.structure import find_initiatives, find_sections
 from kg.extract.text import TextView, normalize
 from kg.rdf.iris import fold as _fold_uncached, instrument_key as _key_uncached
-from kg.reference import national_bodies, region_index
 from kg.source.model import SourceText
 
 __all__ = ["extract", "extract_text"]
@@ -34,8 +33,6 @@ __all__ = ["extract", "extract_text"]
 fold = lru_cache(maxsize=65536)(_fold_uncached)
 instrument_key = lru_cache(maxsize=65536)(_key_uncached)
 
-_LEVEL_OF_CHAR = {"省": "province", "市": "city", "区": "district", "县": "district"}
-
 
 def extract_text(text: str, meta: dict | None = None, path: str | None = None) -> Extraction:
     return extract(SourceText(path=path or "<text>", text=text, meta=dict(meta or {})))
@@ -43,56 +40,9 @@ def extract_text(text: str, meta: dict | None = None, path: str | None = None) -
 
 # ---------------------------------------------------------------- agency names
 
-def _region_prefix(name: str):
-    """(region, rest) for the longest region name that starts `name`, else (None, name)."""
-    full, short = region_index()
-    for n in range(min(12, len(name)), 1, -1):
-        head = name[:n]
-        if head in full:
-            return full[head][0], name[n:]
-    for n in range(min(6, len(name)), 1, -1):
-        head = name[:n]
-        if head in short:
-            return short[head][0], name[n:]
-    return None, name
-
-
-def resolve_agency(surface: str, ctx: RegionContext, norm: str) -> str | None:
-    """Full formal name of an agency written in full or short (市外办, 静海区, 云南省卫生健康委), or None."""
-    s = re.sub(r"\s+", "", normalize(surface or "")).strip(":|·• ")
-    if len(s) < 2:
-        return None
-    nat = national_bodies()
-    if s in nat:
-        return nat[s]
-    prefix = ""
-    for p in ("国家税务总局", "中共"):
-        if s.startswith(p) and len(s) > len(p) + 1:
-            prefix, s = p, s[len(p):]
-    region, rest = _region_prefix(s)
-    if region is not None:
-        if not rest:
-            return _with_parent(region.name + "人民政府", region, norm)
-        if not re.search(r"(?:人民政府|政府|委员会|办公室|办公厅|局|厅|委|办|院|署|中心|分局|支队|大队|所|队|站)$", rest):
-            return None
-        name = party_or_body(region.name, rest)
-        if prefix == "国家税务总局":
-            return prefix + name
-        return _with_parent(name, region, norm)
-    if s[0] in _LEVEL_OF_CHAR and len(s) > 1:
-        region = ctx.best(_LEVEL_OF_CHAR[s[0]])
-        if region is None:
-            return None
-        return _with_parent(party_or_body(region.name, s[1:]), region, norm)
-    return None
-
-
-def _region_of(name: str):
-    s = name[2:] if name.startswith("中共") else name
-    if s.startswith("国家税务总局"):
-        s = s[len("国家税务总局"):]
-    region, _ = _region_prefix(s)
-    return region
+# One normalisation for every agency name (issuer, addressees, mentions): kg.extract.agencies.canonical_agency,
+# reached through resolve_agency (a name as written) and find_mentions (names in running text).
+_region_of = region_of_name
 
 
 _TITLE_PREFIX = re.compile(r"关于|(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4}年|政府信息公开|法治政府|依法行政|年度")

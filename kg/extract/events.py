@@ -123,7 +123,7 @@ def find_events(view: TextView, excluded: list[tuple[int, int]]) -> list[EventHi
 
     for m in _HEAD.finditer(norm):
         e = m.end()
-        if norm[e:e + 1] in "”\"" and "“" in norm[max(0, m.start() - _MAX_LEFT):m.start()]:
+        if e < len(norm) and norm[e] in "”\"" and "“" in norm[max(0, m.start() - _MAX_LEFT):m.start()]:
             e += 1
         s = _left_edge(norm, m.start())
         head = m.group()

@@ -293,7 +293,7 @@ def find_bare(view: TextView, bracket_regions: list[tuple[int, int]]) -> list[Ci
         s, e = m.span("n")
         if any(inside[s:e]):
             continue
-        quoted = norm[s - 1:s] in "“\"" and norm[e:e + 1] in "”\""
+        quoted = s > 0 and e < len(norm) and norm[s - 1] in "“\"" and norm[e] in "”\""
         if quoted or norm.count(m.group("n")) >= 2:
             out.append(Cite(s, e, canonical_name(norm[s:e]), bracketed=False))
     return out

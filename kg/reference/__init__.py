@@ -92,6 +92,7 @@ class Region:
     code: str                 # 6-digit GB/T 2260 code, 350200
     level: str                # province | city | district
     parent: "Region | None" = field(default=None, compare=False, hash=False)
+    kind: str = field(default="", compare=False, hash=False)  # GB/T 2260 type: 市辖区, 县, 县级市, 地级市, 自治州 …
 
     @property
     def short(self) -> str:
@@ -129,15 +130,19 @@ def regions() -> list[Region]:
         return (code + "000000")[:6]
 
     for prov in _data.AREAS:
-        p = Region(prov["name"], pad(prov["code"]), "province")
+        p = Region(prov["name"], pad(prov["code"]), "province", None, prov.get("type") or "省级")
         out.append(p)
         for child in prov.get("children", []):
             # municipalities list their districts directly under the province
             is_district = prov["name"] in _MUNICIPALITIES or child.get("type") in ("市辖区", "县", "自治县", "县级市", "旗") and "children" not in child
-            c = Region(child["name"], pad(child["code"]), "district" if is_district else "city", p)
+            c = Region(child["name"], pad(child["code"]), "district" if is_district else "city", p, child.get("type") or "")
             out.append(c)
             for grandchild in child.get("children", []):
-                out.append(Region(grandchild["name"], pad(grandchild["code"]), "district", c))
+                out.append(Region(grandchild["name"], pad(grandchild["code"]), "district", c, grandchild.get("type") or ""))
+    by_code = {r.code: r for r in out}
+    for code, name, parent, kind in (row[:4] for row in _rows("regions_extra.tsv")):
+        if code.strip() not in by_code and parent.strip() in by_code:
+            out.append(Region(name.strip(), code.strip(), "district", by_code[parent.strip()], kind.strip()))
     return out
 
 

@@ -40,3 +40,10 @@ def test_quoted_activity_and_dated_exam():
 
 def test_bare_head_words_are_not_events():
     assert event_names("开展专项行动,组织演练,举办比赛。") == []
+
+
+def test_head_word_at_the_very_end_after_empty_quotes():
+    # a closing-quote check past the end of the text used to read "" as a quote and overrun the text
+    from kg.extract import extract_text
+    ex = extract_text("“”宪法日")
+    assert all(ex.text[s:e] == ev.surface for ev in ex.events for s, e in ev.spans)
