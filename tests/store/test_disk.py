@@ -131,7 +131,7 @@ def test_timeout_kills_worker_and_pool_recovers(tmp_path):
     t0 = time.monotonic()
     with pytest.raises(QueryTimeout):
         store.query_serialized(q, "application/sparql-results+json", timeout_s=0.2)
-    assert time.monotonic() - t0 < 1.0
+    assert time.monotonic() - t0 < 5.0   # stopped at the limit, not after the 2.7e10-row join (minutes); generous for busy CI machines
     res = store.query_serialized(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a <{P}> ?b }}",
                                  "application/sparql-results+json", timeout_s=10)
     assert b'"3000"' in res.body
