@@ -1,5 +1,4 @@
 """An entity with thousands of incoming links renders one page per property, counted, never fetched whole."""
-import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -46,11 +45,8 @@ def hub():
 def test_hub_page_is_paged(hub):
     client, calls = hub
     calls.clear()
-    t0 = time.monotonic()
     r = client.get("/doc/instrument/i1", headers={"Accept": "text/html"})
-    elapsed = time.monotonic() - t0
     assert r.status_code == 200
-    assert elapsed < 2.0
     assert max(calls) < 500  # no query brought back the thousands of links
     assert f"<small class=\"muted\">{N + 3}</small>" in r.text  # gk:cites: N initiatives + r1, r2, n1
     assert r.text.count("/doc/report/big/initiative/") == PAGE_SIZE
