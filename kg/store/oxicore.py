@@ -45,17 +45,36 @@ DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPL
                 "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
 
 # Strings, IRIs and comments are blanked before looking for keywords, so "SERVICE" inside a literal is harmless.
-_NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
-_FORBIDDEN = re.compile(r"\bSERVICE\b", re.I)
+# IRIs by SPARQL's IRIREF rule exactly: a looser rule (anything between < and >) would let "FILTER(?a<2) SERVICE
+# ... FILTER(?a>0)" hide the keyword.
+_NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
+# The keyword, not a prefixed name (schema:Service) or a variable (?service)
+_FORBIDDEN = re.compile(r"(?<![\w:?$])SERVICE\b", re.I)
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)
+_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_FROM = re.compile(r"(?<![\w:?$])FROM\b", re.I)
+
+
+def blank(sparql: str) -> str:
+    """The query with strings, IRIs and comments blanked out: what is left are keywords, names and punctuation."""
+    return _NOISE.sub(" ", sparql)
+
+
+def query_form(sparql: str) -> str:
+    """'select' | 'ask' | 'graph' (CONSTRUCT/DESCRIBE), read lexically without running anything."""
+    m = _FORM.search(blank(sparql))
+    if not m:
+        raise QueryError("SPARQL syntax error: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return {"SELECT": "select", "ASK": "ask"}.get(m.group(1).upper(), "graph")
 
 
 def check_query(sparql: str) -> None:
     """Refuse what a public read-only endpoint must never run. The engine's parser catches the rest."""
-    bare = _NOISE.sub(" ", sparql)
+    bare = blank(sparql)
     if _FORBIDDEN.search(bare):
         raise QueryError("SERVICE (federated query) is not allowed on this endpoint: no outbound requests are made")
-    if _UPDATE.search(bare) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", bare, re.I):
+    if _UPDATE.search(bare) and not _FORM.search(bare):
         raise QueryError("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP ...) is refused")
 
 
@@ -89,16 +108,20 @@ def to_ox(term: Node):
 
 
 def _graphs(names: list[str] | None):
-    return [ox.NamedNode(g) for g in names] if names else None
+    try:
+        return [ox.NamedNode(g) for g in names] if names else None
+    except ValueError as exc:
+        raise QueryError(f"not a graph IRI: {exc}") from None
 
 
 def run_query(store: ox.Store, sparql: str, default_graphs=None, named_graphs=None):
-    """Parse and start a query; the union of all graphs is the default graph unless a dataset is given."""
+    """Parse and start a query. The union of all graphs is the default graph unless a dataset is given, by the
+    protocol (default-graph-uri) or by the query itself (FROM)."""
     check_query(sparql)
     kwargs = {}
     if default_graphs:
         kwargs["default_graph"] = _graphs(default_graphs)
-    else:
+    elif not _FROM.search(blank(sparql)):
         kwargs["use_default_graph_as_union"] = True
     if named_graphs:
         kwargs["named_graphs"] = _graphs(named_graphs)

@@ -36,26 +36,9 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.store.base import QueryError, QueryTimeout, Result, Serialized, Store, StoreError, Transaction
-from kg.store.oxicore import (DUMP_FORMATS, GRAPH_TYPES, SELECT_TYPES, XSD_STRING, check_query, serialize_ask,
-                              serialize_select, to_ox, to_rdflib)
+from kg.store.oxicore import (DUMP_FORMATS, GRAPH_TYPES, SELECT_TYPES, XSD_STRING, check_query, query_form,
+                              serialize_ask, serialize_select, to_ox, to_rdflib)
 
-_EMPTY = ox.Store()   # parses queries and tells their form
-
-
-def query_form(sparql: str) -> str:
-    """'select' | 'ask' | 'graph'; raises QueryError on a syntax error (or a refused operation)."""
-    check_query(sparql)
-    try:
-        res = _EMPTY.query(sparql)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
-    except OSError:
-        return "select"   # evaluation failed on the empty store, parsing did not
-    if isinstance(res, ox.QuerySolutions):
-        return "select"
-    if isinstance(res, ox.QueryTriples):
-        return "graph"
-    return "ask"
 
 
 def _json_term(b: dict):
@@ -152,7 +135,8 @@ class RemoteStore(Store):
     # --- Store ---------------------------------------------------------------------------------------------
 
     def query(self, sparql, *, default_graphs=None, named_graphs=None, max_rows=None) -> Result:
-        form = query_form(sparql)
+        check_query(sparql)
+        form = query_form(sparql)   # lexically: the query never runs here, in the web process
         if form == "graph":
             out = Result("graph")
             for i, t in enumerate(self._triples(sparql, default_graphs, named_graphs)):
@@ -172,7 +156,8 @@ class RemoteStore(Store):
 
     def query_serialized(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
                          timeout_s=None, max_rows=None) -> Serialized:
-        form = query_form(sparql)
+        check_query(sparql)
+        form = query_form(sparql)   # lexically: the query never runs here, in the web process
         if form == "graph":
             rdf_format, mt = GRAPH_TYPES.get(media_type), media_type
             if rdf_format is None:

@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from kg.rdf.namespaces import SD
 from kg.store.base import QueryError, QueryTimeout, StoreError
+from kg.store import oxicore
 from kg.store.oxicore import GRAPH_TYPES, SELECT_TYPES
 from kg.web.common import RDF_FORMATS, render, service, settings
 from kg.web.conneg import negotiate, prefers_html
@@ -48,8 +49,6 @@ W3C_FORMATS = {
     "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD",
     "application/rdf+xml": "RDF_XML",
 }
-_NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _RELATIVE_IRI = re.compile(r"<[^<>\s:]*>")
 _HAS_BASE = re.compile(r"^\s*BASE\b", re.I | re.M)
 
@@ -105,9 +104,11 @@ def _text(status: int, message: str, headers: dict | None = None) -> Response:
 
 
 def query_form(sparql: str) -> str:
-    """'select' (SELECT/ASK) or 'graph' (CONSTRUCT/DESCRIBE), read past prologue, strings and comments."""
-    m = _FORM.search(_NOISE.sub(" ", sparql))
-    return "graph" if m and m.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else "select"
+    """'select' (SELECT/ASK) or 'graph' (CONSTRUCT/DESCRIBE): which family of result media types applies."""
+    try:
+        return "graph" if oxicore.query_form(sparql) == "graph" else "select"
+    except QueryError:
+        return "select"   # the store reports the syntax error itself
 
 
 def _media_type(request: Request, params: list[tuple[str, str]], form: str) -> str:
