@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,14 @@ def _settings(args) -> Settings:
     s = Settings()
     if getattr(args, "store", None):
         s = replace(s, store=args.store)
+        # Dumps and quarantine belong to the store they come from: `--store oxigraph:/x/store` writes /x/dumps,
+        # so a build into another store never replaces the dumps the default server publishes.
+        if args.store.startswith("oxigraph:"):
+            home = Path(args.store.split(":", 1)[1]).parent
+            if "GOVKG_DUMPS" not in os.environ:
+                s = replace(s, dumps_dir=home / "dumps")
+            if "GOVKG_QUARANTINE" not in os.environ:
+                s = replace(s, quarantine_dir=home / "quarantine")
     if getattr(args, "base", None):
         s = replace(s, base_iri=args.base if args.base.endswith("/") else args.base + "/")
     return s
@@ -132,7 +141,9 @@ def cmd_serve(args) -> int:
     from kg.web.app import create_app
     app = create_app(settings=s)
     print(f"GovKG serving {s.store} on http://{args.host}:{args.port}/  (IRIs under {s.base_iri})", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    # Behind a reverse proxy, --forwarded-allow-ips lets X-Forwarded-For name the client (per-client limits).
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
+                proxy_headers=bool(args.forwarded_allow_ips), forwarded_allow_ips=args.forwarded_allow_ips)
     return 0
 
 
@@ -203,6 +214,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--build", nargs="*", metavar="PATH", help="build these first (no PATH: data/)")
     s.add_argument("--public", action="store_true", help="allow a non-loopback --host")
+    s.add_argument("--forwarded-allow-ips", metavar="IPS",
+                   help="trust X-Forwarded-For from these proxy addresses (comma-separated), for per-client limits")
     s.add_argument("--quiet", action="store_true")
     common(s)
     s.set_defaults(fn=cmd_serve)

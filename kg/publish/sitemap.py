@@ -1,4 +1,4 @@
-"""sitemap.xml of the entity pages: every agency, legal instrument, event and report IRI under {base}id/.
+"""sitemap.xml of the entity pages (/doc/...) of every agency, legal instrument, event and report under {base}id/.
 
 A sitemap file holds at most 50,000 URLs (sitemaps.org). Beyond that, /sitemap.xml becomes a sitemap index that
 points at {base}sitemap-{n}.xml pages, each produced by `sitemap_xml(store, settings, page=n)` with an ordered,
@@ -52,6 +52,10 @@ def sitemap_xml(store: Store, settings: Settings, page: int | None = None, per_p
             return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
                     f"{items}</sitemapindex>\n")
         page = 0
-    urls = entity_iris(store, settings, page, per_page)
+    if not 0 <= page < page_count(store, settings, per_page):
+        raise ValueError(f"no sitemap page {page}")
+    # List the pages themselves (/doc/...), not the identifiers that answer 303 to them.
+    urls = [settings.base_iri + "doc/" + iri[len(settings.base_iri) + 3:]
+            for iri in entity_iris(store, settings, page, per_page)]
     items = "".join(f"<url><loc>{escape(u)}</loc></url>\n" for u in urls)
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{items}</urlset>\n'

@@ -23,7 +23,7 @@ ALIASES = {
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """[(media range, q)], malformed parts skipped. No header means anything is acceptable."""
+    """[(media range, q)], malformed parts skipped. No header, or none that parses, means anything is acceptable."""
     if not header or not header.strip():
         return [("*/*", 1.0)]
     out = []
@@ -41,7 +41,7 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
                 except ValueError:
                     q = 0.0
         out.append((mt, q))
-    return out
+    return out or [("*/*", 1.0)]   # nothing parseable: as if no header had been sent
 
 
 def _quality(offer: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:

@@ -9,6 +9,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
@@ -37,6 +38,10 @@ def iri_ref(iri: str) -> str:
     """`<iri>` for a SPARQL query; refuses characters that could break out of the IRI."""
     if not iri or _BAD_IRI.search(iri):
         raise ValueError("not a valid IRI")
+    try:
+        ox.NamedNode(iri)   # the engine's own IRI rules (lone surrogates, U+FFFD from bad percent-escapes ...)
+    except ValueError:
+        raise ValueError("not a valid IRI") from None
     return f"<{iri}>"
 
 

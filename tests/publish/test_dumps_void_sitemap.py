@@ -104,7 +104,7 @@ def test_sitemap_lists_entities_and_pages(store):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     root = ET.fromstring(sitemap_xml(store, SETTINGS))
     locs = [e.text for e in root.findall("s:url/s:loc", ns)]
-    assert len(locs) == 33 and all(u.startswith(BASE + "id/") for u in locs)
+    assert len(locs) == 33 and all(u.startswith(BASE + "doc/") for u in locs)   # the pages, not the 303 identifiers
     index = ET.fromstring(sitemap_xml(store, SETTINGS, per_page=10))
     assert index.tag.endswith("sitemapindex")
     pages = [e.text for e in index.findall("s:sitemap/s:loc", ns)]
@@ -113,6 +113,8 @@ def test_sitemap_lists_entities_and_pages(store):
     for n in range(4):
         seen += [e.text for e in ET.fromstring(sitemap_xml(store, SETTINGS, page=n, per_page=10)).findall("s:url/s:loc", ns)]
     assert sorted(seen) == sorted(locs)
+    with pytest.raises(ValueError):
+        sitemap_xml(store, SETTINGS, page=4, per_page=10)
 
 
 def test_built_graphs_are_disjoint(seed_store, tmp_path):

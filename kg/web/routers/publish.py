@@ -276,8 +276,13 @@ def sitemap(request: Request):
 @router.api_route("/sitemap-{page}.xml", methods=["GET", "HEAD"])
 def sitemap_page(page: int, request: Request):
     """Pages of the sitemap index kg.publish.sitemap writes when there are more than 50,000 entities."""
-    body = _call("sitemap", "sitemap_xml", store=service(request).store, settings=settings(request), page=page)
-    if not isinstance(body, (str, bytes)) or page < 0:
+    if page < 0:
+        raise HTTPException(404)
+    try:
+        body = _call("sitemap", "sitemap_xml", store=service(request).store, settings=settings(request), page=page)
+    except ValueError:   # past the last page
+        raise HTTPException(404) from None
+    if not isinstance(body, (str, bytes)):
         raise HTTPException(404)
     return Response(body, media_type="application/xml")
 
