@@ -1,12 +1,17 @@
 """kg build: files -> read -> extract -> map -> validate -> store, one named graph per report.
 
-Reports are processed in parallel worker processes; each worker returns plain N-Triples text, so nothing
-heavy crosses the process boundary. The parent owns the store and writes in transactions: a report is either
+Reports are processed in parallel worker processes, a chunk of files per task; a worker maps its chunk and
+validates it in one pySHACL run (kg.validate.validate_many: the same verdicts as report by report) and returns
+plain N-Triples text, so nothing heavy crosses the process boundary. A handful of files is processed in process. The parent owns the store and writes in transactions: a report is either
 fully in or fully out, and a crash leaves the last committed state.
 
 Incremental: the sha256 of each file's bytes (with the extractor version) is kept in graph/build; an unchanged
 file is skipped, a changed one replaces its graph, and a file that was built before but is gone is withdrawn.
 A report that fails SHACL is quarantined with its validation report; what was published before stays.
+A build that changes nothing writes nothing (no new store generation); the ontology graph is rewritten only when
+it differs from ontology/. Entity descriptions left without any report pointing at them are dropped: after a
+small rebuild only those the replaced or withdrawn graphs pointed at are checked, after a large one (or --full)
+all of them (and after any withdrawal).
 """
 from __future__ import annotations
 
@@ -87,10 +92,54 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
+# Reports a worker maps before validating them together in one pySHACL run (kg.validate.validate_many): pySHACL's
+# fixed cost per run is paid once per batch instead of once per report.
+VALIDATE_BATCH = int(os.environ.get("GOVKG_VALIDATE_BATCH", "16") or 16)
+
+
 def process_file(path: str, settings: Settings) -> Outcome:
     """Worker: everything for one file, returning plain text. Never raises for bad input: an unreadable file and
     an unexpected failure of extraction or mapping on it both come back as an "unreadable" outcome whose message
     names the file and the problem in one line."""
+    return process_files([path], settings)[0]
+
+
+def process_files(paths: list[str], settings: Settings) -> list[Outcome]:
+    """Worker: process_file() of each path, in order, with the same outcomes; the mapped reports are validated
+    together (see VALIDATE_BATCH)."""
+    from kg.validate import validate_many
+
+    outs: list[Outcome] = []
+    pending: list[tuple[Outcome, object]] = []   # (outcome, ReportGraphs) mapped, waiting for validation
+    for path in paths:
+        out, rg = _read_map(path, settings)
+        outs.append(out)
+        if rg is not None:
+            pending.append((out, rg))
+    if not pending:
+        return outs
+    parts = [[rg.report_triples(), rg.entity_triples()] for _, rg in pending]
+    try:
+        verdicts = validate_many(parts)
+    except Exception:  # noqa: BLE001 -- one report's strange data must cost that report, not its batch
+        verdicts = [None] * len(pending)
+    for (out, rg), v in zip(pending, verdicts):
+        try:
+            _finish(out, rg, v)
+        except Exception as exc:  # a bug on strange input must cost one file, not the build
+            _failed(out, exc)
+    return outs
+
+
+def _failed(out: Outcome, exc: Exception) -> Outcome:
+    detail = " ".join(str(exc).split())[:200]
+    out.status = "unreadable"
+    out.message = f"{out.path}: cannot process ({type(exc).__name__}{': ' + detail if detail else ''})"
+    return out
+
+
+def _read_map(path: str, settings: Settings):
+    """(outcome, ReportGraphs), or (an "unreadable" outcome, None)."""
     from kg.source import read
     from kg.source.model import SourceError
 
@@ -100,36 +149,52 @@ def process_file(path: str, settings: Settings) -> Outcome:
         out.file_hash = file_hash(Path(path))  # after read(): a 200 MB file is refused without hashing it
     except SourceError as exc:
         out.message = str(exc)
-        return out
+        return out, None
     except OSError as exc:
         out.message = f"{path}: cannot read: {exc.strerror or exc}"
-        return out
+        return out, None
     try:
-        return _extract_map_validate(path, src, settings, out)
+        from kg.extract import extract
+        from kg.rdf import mapping
+
+        ex = extract(src)
+        rg = mapping.map_extraction(ex, settings, source_name=Path(path).name)
+        out.graph = str(rg.graph_iri)
+        return out, rg
     except Exception as exc:  # a bug on strange input must cost one file, not the build
-        detail = " ".join(str(exc).split())[:200]
-        out.status = "unreadable"
-        out.message = f"{path}: cannot process ({type(exc).__name__}{': ' + detail if detail else ''})"
-        return out
+        return _failed(out, exc), None
 
 
-def _extract_map_validate(path: str, src, settings: Settings, out: Outcome) -> Outcome:
-    from kg.extract import extract
-    from kg.rdf.mapping import map_extraction
+def _finish(out: Outcome, rg, v) -> Outcome:
     from kg.validate import validate
-
-    ex = extract(src)
-    rg = map_extraction(ex, settings, source_name=Path(path).name)
-    out.graph = str(rg.graph_iri)
-    v = validate([rg.report, rg.entities])
+    if v is None:
+        v = validate([rg.report_triples(), rg.entity_triples()])
     if not v.conforms:
         out.status, out.validation = "rejected", v.text
-        out.message = f"{path}: fails SHACL validation ({len(v.results)} violations)"
+        out.message = f"{out.path}: fails SHACL validation ({len(v.results)} violations)"
         return out
+    out.report_nt, out.entities_nt = rg.ntriples()
     out.status = "accepted"
-    out.report_nt = rg.report.serialize(format="nt")
-    out.entities_nt = rg.entities.serialize(format="nt")
     return out
+
+
+def _warm() -> None:
+    """Import the pipeline and compile the shapes once, before worker processes are forked from this one (they
+    inherit it all instead of each paying for it)."""
+    import kg.extract  # noqa: F401
+    import kg.rdf.mapping  # noqa: F401
+    import kg.source  # noqa: F401
+    from kg import validate as v
+    try:
+        engine = v.default_engine()
+        if engine == "fast":
+            v._fast_shapes()
+        elif engine in v.ENGINES:
+            v._pyshacl_shapes(engine == "pyshacl")
+            v._shapes_facts()
+            import pyshacl  # noqa: F401
+    except Exception:  # noqa: BLE001 -- a broken shapes file is reported per report by validate()
+        pass
 
 
 def _triples(nt: str):
@@ -176,9 +241,36 @@ def _quarantine(o: Outcome, settings: Settings) -> None:
 
 ORPHANS = """PREFIX gk: <https://w3id.org/govkg/def#>
 DELETE {{ GRAPH <{entities}> {{ ?e ?p ?o }} }}
-WHERE {{ GRAPH <{entities}> {{ ?e ?p ?o }}
+WHERE {{ {values}GRAPH <{entities}> {{ ?e ?p ?o }}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?x ?q ?e }} FILTER(?g != <{entities}> && ?g != <{ontology}>) }}
   FILTER NOT EXISTS {{ GRAPH <{entities}> {{ ?a gk:region ?e }} }} }}"""
+# Past this many report graphs replaced or withdrawn in one commit, the orphan check scans every entity (as one
+# query) instead of only those the old graphs pointed at.
+ORPHAN_SCAN_OVER = 64
+
+
+def _referenced(store, graphs: list[str]) -> set[str]:
+    """IRIs the given graphs (as committed now) point at: the entities that may lose their last reference."""
+    out: set[str] = set()
+    for k in range(0, len(graphs), 16):
+        values = " ".join(f"<{g}>" for g in graphs[k:k + 16])
+        r = store.query(f"SELECT DISTINCT ?e WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?x ?q ?e }} FILTER(isIRI(?e)) }}")
+        out.update(str(row["e"]) for row in r.rows if "e" in row)
+    return out
+
+
+def _ontology_stored(store, ontology_g: str, triples: list) -> bool:
+    """Whether graph/ontology holds exactly these triples already (then it need not be written again)."""
+    from rdflib import BNode
+    if any(isinstance(t, BNode) for triple in triples for t in triple):
+        return False      # blank nodes get new names on every parse: cannot compare, write it
+    try:
+        r = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ontology_g}> {{ ?s ?p ?o }} }}")
+    except Exception:  # noqa: BLE001 -- when in doubt, write it
+        return False
+    if r.truncated or len(r.rows) != len(triples):
+        return False
+    return {(row.get("s"), row.get("p"), row.get("o")) for row in r.rows} == set(triples)
 
 
 def build(paths: list[str], store, settings: Settings, *, jobs: int | None = None, full: bool = False,
@@ -191,6 +283,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     summary = Summary()
     files = find_reports(paths)
     previous = _previous_builds(store, settings)   # also with --full: withdrawals and stale graphs need it
+    built_graphs = {g for _, graphs in previous.values() for g in graphs}   # graphs with build records now
     build_g, entities_g, ontology_g = (graph_iri(settings, n) for n in ("build", "entities", "ontology"))
 
     todo: list[str] = []
@@ -211,31 +304,51 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
 
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
     bar = tqdm(total=len(todo), unit="report", desc="build", disable=not progress, file=sys.stderr)
+
+    def forget(tx, g: str):
+        if g in built_graphs:    # a graph never recorded has no records to delete
+            tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{g}> ?p ?o }} }}")
+
     def set_records(tx, g: str, path: str | None = None, fhash: str = ""):
         """The build records of graph g: the unchanged files kept on it, plus `path` that (re)wrote it."""
-        tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{g}> ?p ?o }} }}")
+        forget(tx, g)
         records = [r for r in kept.get(g, []) if r[0] != path] + ([(path, fhash)] if path else [])
         for p, h in records:
             tx.add(build_g, _build_record(g, p, h))
 
-    with store.transaction() as tx:  # the ontology and withdrawals: a transaction of their own
-        tx.replace_graph(ontology_g, list(ontology_graph()))
-        for p, g in gone:
-            if kept.get(g):        # another file, unchanged, still holds this report: keep it, forget p
-                set_records(tx, g)
-            else:
-                tx.remove_graph(g)
-                tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{g}> ?p ?o }} }}")
-            if p not in summary.withdrawn:
-                summary.withdrawn.append(p)
+    # Withdrawals (rare) keep the scan of every entity: their graphs go in a transaction before the reports', so
+    # a build killed in between must leave the next build a way to find what they pointed at.
+    orphan_scan = full or bool(gone)
+    ontology = list(ontology_graph())
+    write_ontology = not _ontology_stored(store, ontology_g, ontology)
+    if write_ontology or gone:
+        with store.transaction() as tx:  # the ontology and withdrawals: a transaction of their own
+            if write_ontology:
+                tx.replace_graph(ontology_g, ontology)
+            for p, g in gone:
+                if kept.get(g):        # another file, unchanged, still holds this report: keep it, forget p
+                    set_records(tx, g)
+                else:
+                    tx.remove_graph(g)
+                    forget(tx, g)
+                if p not in summary.withdrawn:
+                    summary.withdrawn.append(p)
 
     written: set[str] = set()   # report graphs written by this build
 
     def commit(batch: list[Outcome]):
+        accepted = [o for o in batch if o.status == "accepted"]
+        check_orphans = bool(summary.withdrawn) or any(o.path in previous for o in accepted)
+        replaced = sorted({o.graph for o in accepted} | {old for o in accepted
+                                                         for old in previous.get(o.path, (set(), []))[1]})
+        scan = orphan_scan or len(replaced) > ORPHAN_SCAN_OVER
+        candidates: set[str] = set()
+        if check_orphans and not scan:
+            candidates = _referenced(store, replaced)
+        if not accepted and not candidates and not (check_orphans and scan):
+            return   # nothing to write: no new generation
         with store.transaction() as tx:
-            for o in batch:
-                if o.status != "accepted":
-                    continue
+            for o in accepted:
                 # The file was built before under another report IRI (its year, issuer or 索引号 changed):
                 # withdraw that graph, or the old version would stay published beside the new one.
                 for old in previous.get(o.path, (set(), []))[1]:
@@ -245,7 +358,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                         set_records(tx, old)
                     else:
                         tx.remove_graph(old)
-                        tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{old}> ?p ?o }} }}")
+                        forget(tx, old)
                 tx.replace_graph(o.graph, _triples(o.report_nt))
                 tx.add(entities_g, _triples(o.entities_nt))
                 if o.graph in written:   # a second file of the same report in this build: both are recorded
@@ -253,8 +366,13 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                 else:
                     set_records(tx, o.graph, o.path, o.file_hash)
                 written.add(o.graph)
-            if summary.withdrawn or any(o.status == "accepted" and o.path in previous for o in batch):
-                tx.update(ORPHANS.format(entities=entities_g, ontology=ontology_g))
+                built_graphs.add(o.graph)
+            if check_orphans and scan:
+                tx.update(ORPHANS.format(entities=entities_g, ontology=ontology_g, values=""))
+            elif candidates:
+                values = " ".join(f"<{e}>" for e in sorted(candidates))
+                tx.update(ORPHANS.format(entities=entities_g, ontology=ontology_g,
+                                         values=f"VALUES ?e {{ {values} }}\n  "))
 
     batch: list[Outcome] = []
 
@@ -275,12 +393,18 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
             commit(batch)
             batch = []
 
+    # Chunks of files per task: each worker maps a chunk and validates it in one pySHACL run; small enough that
+    # both workers stay busy to the end.
+    size = max(1, min(VALIDATE_BATCH, -(-len(todo) // (jobs * 4))))
+    chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+    pool = None
+    if todo:
+        _warm()
     if jobs == 1 or len(todo) < 4:
-        results = (process_file(p, settings) for p in todo)
-        pool = None
+        results = (o for chunk in chunks for o in process_files(chunk, settings))
     else:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(process_file, todo, [settings] * len(todo), chunksize=8)
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)))
+        results = (o for outs in pool.map(process_files, chunks, [settings] * len(chunks)) for o in outs)
     done: set[str] = set()
     try:
         try:

@@ -2,6 +2,7 @@
 
     v = validate(graphs.combined())            # or validate([graphs.report, graphs.entities]): no copy
     if not v.conforms: print(v.text)           # one line per violation: focus node, path, message
+    vs = validate_many([[r1, e1], [r2, e2]])   # the same, many reports in one pySHACL run (kg build)
 
 Two engines read the same shapes/; GOVKG_SHACL_ENGINE picks one:
 - "pyshacl" (default): the reference implementation (see below).
@@ -33,6 +34,7 @@ from typing import Iterable
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from kg.config import ROOT
 from kg.rdf.namespaces import GK, OA, PREFIXES
@@ -152,9 +154,14 @@ def _fast_results(index: Index) -> list[Result]:
 
 
 def _pyshacl_results(graphs: list[Graph], flat: bool) -> list[Result]:
+    data = (graphs[0] if len(graphs) == 1 and isinstance(graphs[0], Graph) and graphs[0].store.context_aware
+            else _merged(graphs))
+    return _pyshacl_run(data, flat)
+
+
+def _pyshacl_run(data: Graph, flat: bool) -> list[Result]:
     from pyshacl import Validator
     from pyshacl.graph_abstraction import DataGraph
-    data = graphs[0] if len(graphs) == 1 and graphs[0].store.context_aware else _merged(graphs)
     shapes = _pyshacl_shapes(flat)
     with _pyshacl_lock:
         # Validator(...) would harvest the shapes again on every call; hand it the harvested ones instead.
@@ -186,6 +193,16 @@ def _merged(graphs: list[Graph]) -> Graph:
         for t in g:
             merged.add(t)
     return merged
+
+
+_ANCHOR_PREDICATES = frozenset((RDF.type, OA.hasTarget, OA.hasSource, GK.content, OA.hasSelector, OA.exact,
+                                OA.start, OA.end))
+
+
+def _anchor_triples(graphs) -> list:
+    """The triples `_anchor_results` reads (its predicates only): the same results from a much smaller Index."""
+    keep = _ANCHOR_PREDICATES
+    return [t for g in graphs for t in g if t[1] in keep]
 
 
 def _anchor_results(data: Index) -> list[Result]:
@@ -247,9 +264,7 @@ def default_engine() -> str:
 def validate(data: Graph | Iterable[Graph], *, engine: str | None = None) -> Validation:
     """Validate one report's graph (its named graph plus its entity triples; a list of graphs is read as their
     union) against shapes/. Never raises on bad data: it reports it. See the module doc for `engine`."""
-    engine = engine or default_engine()
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {ENGINES}")
+    engine = _check_engine(engine)
     graphs = [data] if isinstance(data, Graph) else list(data)
     index = Index(graphs)
     try:
@@ -260,8 +275,163 @@ def validate(data: Graph | Iterable[Graph], *, engine: str | None = None) -> Val
     except Exception as exc:  # a broken shapes file or an engine bug: say so instead of crashing a build
         logging.getLogger(__name__).exception("SHACL validation failed to run")
         results = [Result("(graph)", None, f"SHACL validation could not run: {exc}", severity="Error")]
-    results += _anchor_results(index)
+    return _verdict(results + _anchor_results(index))
+
+
+def _check_engine(engine: str | None) -> str:
+    engine = engine or default_engine()
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}")
+    return engine
+
+
+def _verdict(results: list[Result]) -> Validation:
     results.sort(key=lambda r: (r.focus, r.path or "", r.message, r.value or ""))
     conforms = not any(r.severity in ("Violation", "Error") for r in results)
     head = "Conforms" if conforms else f"Does not conform: {len(results)} result(s)"
     return Validation(conforms, "\n".join([head, *(r.line() for r in results)]), results)
+
+
+# -- many reports in one pySHACL run --------------------------------------------------------------------------
+
+def validate_many(reports: list, *, engine: str | None = None) -> list[Validation]:
+    """validate() of each report, in order, with the same results; `reports` holds one list of graphs (or of
+    sets of triples) per report.
+
+    pySHACL spends ~20-40 ms per call before it reads any data (it rebuilds every constraint component), so the
+    reports are validated together: pySHACL runs once over their *disjoint* union, in which every IRI node that
+    two reports share (an agency, an instrument) is renamed apart per report (<iri> → <iri#govkg-batch-…>), so no
+    report's nodes can borrow a label, a type or an annotation from another. SHACL Core over a disjoint union
+    conforms exactly when it conforms over each part. When the union conforms, every report's pySHACL result is
+    empty and its verdict is its own annotation checks (`_anchor_results`, always per report); when it does not
+    (or pySHACL fails, or the reports cannot be kept apart, see `_disjoint_union`), each report is validated on
+    its own, so the results and their text are always validate()'s."""
+    engine = _check_engine(engine)
+    parts = [[g] if isinstance(g, Graph) else list(g) for g in reports]
+    if engine == "fast" or len(parts) < 2:
+        return [validate(p, engine=engine) for p in parts]
+    union = _disjoint_union(parts)
+    if union is not None:
+        try:
+            union_results = _pyshacl_run(union, flat=engine == "pyshacl")
+        except Exception:  # noqa: BLE001 -- the reports one by one say what went wrong, each its own way
+            union_results = None
+        if union_results == []:
+            return [_verdict(_anchor_results(Index([_anchor_triples(p)]))) for p in parts]
+    return [validate(p, engine=engine) for p in parts]
+
+
+@lru_cache(maxsize=1)
+def _shapes_facts() -> tuple[frozenset, frozenset, bool]:
+    """(terms the shapes mention, predicates of sh:targetObjectsOf, whether a disjoint union is sound for them).
+
+    Sound when the shapes use no sh:targetNode, SPARQL-based targets or constraints, and inverse paths only as the
+    whole path of a property shape that has targets (its own, or its node shape's): then a node that has no
+    triples of its own and is not a target can only be looked at, never looked through into another report."""
+    shapes = shapes_graph()
+    mentioned = frozenset(t for triple in shapes for t in triple if not isinstance(t, Literal))
+    objects_of = frozenset(shapes.objects(None, SH.targetObjectsOf))
+    target_predicates = (SH.targetClass, SH.targetObjectsOf, SH.targetSubjectsOf)
+    sound = not any(True for p in (SH.targetNode, SH.target, SH.sparql, SH.SPARQLTarget)
+                    for _ in shapes.subject_objects(p))
+    for prop_shape, path in shapes.subject_objects(SH.path):
+        if isinstance(path, URIRef):
+            continue
+        top = any((prop_shape, p, None) in shapes for p in target_predicates) or any(
+            any((node, p, None) in shapes for p in target_predicates)
+            for node in shapes.subjects(SH.property, prop_shape))
+        simple_inverse = isinstance(shapes.value(path, SH.inversePath), URIRef) and len(list(shapes.predicate_objects(path))) == 1
+        if not (top and simple_inverse) and _mentions_inverse(shapes, path):
+            sound = False
+    return mentioned, objects_of, sound
+
+
+def _mentions_inverse(shapes: Graph, node, seen=None) -> bool:
+    seen = set() if seen is None else seen
+    if node in seen:
+        return False
+    seen.add(node)
+    for p, o in shapes.predicate_objects(node):
+        if p == SH.inversePath or _mentions_inverse(shapes, o, seen):
+            return True
+    return False
+
+
+class _UnionStore(SimpleMemory):
+    """rdflib's SimpleMemory (triple indexes only: ~3× faster to fill and to read than Memory, which keeps an index
+    per context) as the context-aware store pySHACL asks for: it wraps the data graph in a Dataset whose default
+    graph is the union, and so reads every triple whatever the context. One graph, no named graphs."""
+    context_aware = True
+    graph_aware = True
+    _count = 0
+
+    def add(self, triple, context, quoted=False):
+        super().add(triple, context, quoted)
+        self._count += 1    # _disjoint_union adds each triple once
+
+    def __len__(self, context=None):   # SimpleMemory counts by iterating, and pySHACL asks (bool(graph))
+        return self._count
+
+    def contexts(self, triple=None):
+        return iter(())
+
+    def add_graph(self, graph):
+        pass
+
+    def remove_graph(self, graph):
+        pass
+
+
+_BATCH_TAG = "#govkg-batch-"
+
+
+def _tag(k: int) -> str:
+    """Letters only (a, b, ..., ba, ...): an appended tag changes no digit run that a sh:pattern could look at."""
+    out = ""
+    while True:
+        out = "abcdefghijklmnopqrstuvwxyz"[k % 26] + out
+        k //= 26
+        if not k:
+            return _BATCH_TAG + out
+
+
+def _disjoint_union(parts: list[list]) -> Graph | None:
+    """One graph holding every report's triples with their shared nodes renamed apart, or None when that cannot
+    be done soundly (the shapes use features that could look across reports, or a node two reports share cannot
+    be renamed — a literal, a blank node or a term the shapes name — and could be a focus node)."""
+    mentioned, objects_of, sound = _shapes_facts()
+    if not sound:
+        return None
+    triples_of, terms_of = [], []
+    owner: dict = {}          # term -> index of the one report using it, or -1 when several do
+    for k, graphs in enumerate(parts):
+        own = set()
+        for g in graphs:
+            own.update(g)
+        terms = {s for s, _p, _o in own}
+        terms.update(o for _s, _p, o in own)
+        triples_of.append(own)
+        terms_of.append(terms)
+        for t in terms:
+            owner[t] = k if owner.get(t, k) == k else -1
+    shared = {t for t, k in owner.items() if k == -1}
+    renamable = {t for t in shared if isinstance(t, URIRef) and t not in mentioned}
+    fixed = shared - renamable      # must be inert: never a subject, never a target through sh:targetObjectsOf
+    if fixed:
+        for own in triples_of:
+            for s, p, o in own:
+                if s in fixed or (o in fixed and p in objects_of):
+                    return None
+    union = Graph(store=_UnionStore(), bind_namespaces="none")
+    add = union.store.add
+    for k, own in enumerate(triples_of):
+        tag = _tag(k)
+        names = {t: URIRef(t + tag) for t in terms_of[k] & renamable}
+        if not names:
+            for t in own:
+                add(t, union, quoted=False)
+            continue
+        get = names.get
+        for s, p, o in own:
+            add((get(s, s), p, get(o, o)), union, quoted=False)
+    return union

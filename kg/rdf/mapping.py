@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from urllib.parse import quote
@@ -50,14 +49,52 @@ _QUOTE, _EXACT, _PREFIX, _SUFFIX = OA.TextQuoteSelector, OA.exact, OA.prefix, OA
 _POSITION, _START, _END, _NNI = OA.TextPositionSelector, OA.start, OA.end, XSD.nonNegativeInteger
 
 
-@dataclass
 class ReportGraphs:
-    report_iri: URIRef
-    graph_iri: URIRef              # the named graph `report` is stored in
-    report: Graph                  # report-scoped triples
-    entities: Graph                # descriptions of shared nodes (for graph/entities)
-    content_hash: str              # sha256 of the extraction JSON + mapping version + settings that change output
-    dropped: list[str] = field(default_factory=list)  # facts left out for want of a valid span, one line each
+    """One report's mapping: `report` (its named graph) and `entities` (its shared-node triples).
+
+    The mapper collects triples in sets; the rdflib graphs are made on first access (a build that only validates
+    and serialises never needs them). Once made, a graph is the truth: changes to it are what `triples()`,
+    `ntriples()` and validation see."""
+
+    def __init__(self, report_iri: URIRef, graph_iri: URIRef, report, entities, content_hash=None,
+                 dropped: list[str] | None = None):
+        self.report_iri = report_iri
+        self.graph_iri = graph_iri            # the named graph `report` is stored in
+        self._report, self._entities = report, entities   # a Graph, or a set of triples until first access
+        self._content_hash = content_hash     # a str, or a function that computes it (on first access)
+        self.dropped = dropped if dropped is not None else []  # facts left out for want of a valid span
+
+    @property
+    def report(self) -> Graph:
+        """Report-scoped triples."""
+        if not isinstance(self._report, Graph):
+            self._report = _to_graph(self._report)
+        return self._report
+
+    @property
+    def entities(self) -> Graph:
+        """Descriptions of shared nodes (for graph/entities)."""
+        if not isinstance(self._entities, Graph):
+            self._entities = _to_graph(self._entities)
+        return self._entities
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the extraction JSON + mapping version + settings that change output."""
+        if callable(self._content_hash):
+            self._content_hash = self._content_hash()
+        return self._content_hash
+
+    def report_triples(self):
+        """The report graph's triples: the set as mapped, or the graph's when it was made (and maybe changed)."""
+        return self._report
+
+    def entity_triples(self):
+        return self._entities
+
+    def ntriples(self) -> tuple[str, str]:
+        """(report, entities) as N-Triples text, the same statements rdflib's "nt" serialiser writes."""
+        return to_ntriples(self._report), to_ntriples(self._entities)
 
     def combined(self) -> Graph:
         """Report and entity triples in one graph (a copy), prefixes bound. Validation does not need the copy:
@@ -66,6 +103,41 @@ class ReportGraphs:
         g += self.report
         g += self.entities
         return g
+
+
+# -- N-Triples, written directly (rdflib's serialiser makes a graph and a row per triple through its plugins) --
+
+_N3: dict = {}   # term -> N-Triples text, for IRIs (predicates, classes, shared nodes recur in every report)
+
+
+def _n3_node(term) -> str:
+    text = _N3.get(term)
+    if text is None:
+        text = term.n3()   # URIRef.n3 refuses an IRI it cannot write, exactly as rdflib's serialiser does
+        if isinstance(term, URIRef) and len(_N3) < 200_000:
+            _N3[term] = text
+    return text
+
+
+def _nt_literal(lit: Literal) -> str:
+    # As rdflib.plugins.serializers.nt._quoteLiteral.
+    encoded = '"%s"' % lit.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    if lit.language:
+        if lit.datatype:
+            raise Exception("Literal has datatype AND language!")
+        return f"{encoded}@{lit.language}"
+    if lit.datatype:
+        return f"{encoded}^^<{lit.datatype}>"
+    return encoded
+
+
+def to_ntriples(triples) -> str:
+    """N-Triples text of a set of triples (or a Graph): the statements of `graph.serialize(format="nt")`."""
+    node = _n3_node
+    rows = []
+    for s, p, o in triples:
+        rows.append(f"{node(s)} {node(p)} {_nt_literal(o) if isinstance(o, Literal) else node(o)} .\n")
+    return "".join(rows)
 
 
 GENRE_NAMES = {"fzzf": "法治政府建设年度报告", "xxgk": "政府信息公开工作年度报告"}
@@ -255,8 +327,9 @@ class _Mapper:
         self.map_initiatives(agencies, instruments, sections)
         self.map_figures()
         self.map_provenance()
-        return ReportGraphs(self.report, self.graph_iri, _to_graph(self.r), _to_graph(self.e),
-                            content_hash(self.ex, self.settings, self.source_name), self.dropped)
+        ex, settings, source_name = self.ex, self.settings, self.source_name
+        return ReportGraphs(self.report, self.graph_iri, self.r, self.e,
+                            lambda: content_hash(ex, settings, source_name), self.dropped)
 
     def map_report(self) -> None:
         meta, r, rep = self.ex.report, self.r, self.report
