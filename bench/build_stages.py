@@ -5,8 +5,8 @@
     .venv/bin/python bench/build_stages.py --n 500 --store   # also the parent's side: parse N-Triples, store writes
 
 Per report: read (kg.source) · extract · map (kg.rdf.mapping) · validate (kg.validate) · serialise the two graphs
-to N-Triples (what a worker sends back); with --store, the parent's side too: parse them back (kg.build._triples)
-and write them to a fresh on-disk store in one transaction, as kg.build.commit does. Prints ms per report
+to N-Triples (what a worker sends back); with --store, the parent's side too: write the N-Triples text to a fresh on-disk
+store in one transaction, as kg.build.commit does. Prints ms per report
 per stage, the share of each, and the implied ceiling in reports/s for 1 and for all CPUs.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ def main(argv=None) -> int:
     ap.add_argument("--store", action="store_true", help="also time the parent's parse + store writes")
     a = ap.parse_args(argv)
 
-    from kg.build import _triples, graph_iri
+    from kg.build import graph_iri
     from kg.config import Settings
     from kg.extract import extract
     from kg.rdf.mapping import map_extraction
@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     src = read(str(files[0]))
     validate(map_extraction(extract(src), settings, source_name=files[0].name).report)
 
-    T = {k: [] for k in ("read", "extract", "map", "validate", "serialise", "parse_back", "store")}
+    T = {k: [] for k in ("read", "extract", "map", "validate", "serialise", "store")}
     triples = []
     outs = []
     for f in files:
@@ -72,22 +72,17 @@ def main(argv=None) -> int:
     if a.store:
         from kg.store.base import open_store
         store = open_store(settings.store)
-        parsed = []
-        for g, rnt, ent in outs:
-            t = time.perf_counter()
-            parsed.append((g, _triples(rnt), _triples(ent)))
-            T["parse_back"].append(time.perf_counter() - t)
         t = time.perf_counter()
         with store.transaction() as tx:
-            for g, r, e in parsed:
-                tx.replace_graph(g, r)
-                tx.add(graph_iri(settings, "entities"), e)
-        T["store"] = [(time.perf_counter() - t) / len(parsed)] * len(parsed)
+            for g, rnt, ent in outs:
+                tx.replace_graph_ntriples(g, rnt)
+                tx.add_ntriples(graph_iri(settings, "entities"), ent)
+        T["store"] = [(time.perf_counter() - t) / len(outs)] * len(outs)
         store.close()
 
     total = sum(statistics.mean(v) for v in T.values() if v)
     worker = sum(statistics.mean(T[k]) for k in ("read", "extract", "map", "validate", "serialise"))
-    parent = sum(statistics.mean(T[k]) for k in ("parse_back", "store") if T[k])
+    parent = sum(statistics.mean(T[k]) for k in ("store",) if T[k])
     cpus = os.cpu_count() or 1
     print(f"# kg build by stage: {a.n} synthetic reports, one process, {statistics.mean(triples):.0f} triples per report\n")
     print("| stage | where | ms/report (mean) | p50 | share |")
@@ -95,7 +90,7 @@ def main(argv=None) -> int:
     for k, v in T.items():
         if not v:
             continue
-        where = "parent" if k in ("parse_back", "store") else "worker"
+        where = "parent" if k == "store" else "worker"
         print(f"| {k} | {where} | {statistics.mean(v) * 1000:.2f} | {statistics.median(v) * 1000:.2f} | "
               f"{statistics.mean(v) / total:.0%} |")
     print(f"\nworker side {worker * 1000:.1f} ms/report → ceiling {1 / worker:.0f} reports/s per CPU, "

@@ -197,15 +197,6 @@ def _warm() -> None:
         pass
 
 
-def _triples(nt: str):
-    """N-Triples text -> (s, p, o) pyoxigraph terms, which every store's transaction takes as they are.
-    (pyoxigraph parses ten times faster than rdflib, which made the single writer the bottleneck of a build.)"""
-    import pyoxigraph as ox
-    if not nt.strip():
-        return []
-    return [(q.subject, q.predicate, q.object) for q in ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-
-
 def _previous_builds(store, settings: Settings) -> dict[str, tuple[set[str], list[str]]]:
     """source path -> (file hashes, graph IRIs) of what is in the store now.
 
@@ -359,8 +350,9 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                     else:
                         tx.remove_graph(old)
                         forget(tx, old)
-                tx.replace_graph(o.graph, _triples(o.report_nt))
-                tx.add(entities_g, _triples(o.entities_nt))
+                # the workers' N-Triples go to the store as text: no term objects are built in this process
+                tx.replace_graph_ntriples(o.graph, o.report_nt)
+                tx.add_ntriples(entities_g, o.entities_nt)
                 if o.graph in written:   # a second file of the same report in this build: both are recorded
                     tx.add(build_g, _build_record(o.graph, o.path, o.file_hash))
                 else:
