@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,155 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scale  # noqa: E402  (bench/scale.py: queries, parameters, server, timing)
 
-VIRT_INI = """[Database]
-DatabaseFile       = virtuoso.db
-ErrorLogFile       = virtuoso.log
-LockFile           = virtuoso.lck
-TransactionFile    = virtuoso.trx
-xa_persistent_file = virtuoso.pxa
-ErrorLogLevel      = 7
-FileExtend         = 200
-MaxCheckpointRemap = 2000
-Striping           = 0
-TempStorage        = TempDatabase
-[TempDatabase]
-DatabaseFile       = virtuoso-temp.db
-TransactionFile    = virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping           = 0
-[Parameters]
-ServerPort               = 127.0.0.1:{isql_port}
-LiteMode                 = 0
-DisableUnixSocket        = 1
-DisableTcpSocket         = 0
-MaxClientConnections     = 20
-CheckpointInterval       = 60
-O_DIRECT                 = 0
-CaseMode                 = 2
-MaxStaticCursorRows      = 5000
-CheckpointAuditTrail     = 0
-AllowOSCalls             = 0
-SchedulerInterval        = 10
-DirsAllowed              = ., {data_dir}, /usr/share/virtuoso-opensource-7/vad
-ThreadCleanupInterval    = 0
-ThreadThreshold          = 10
-ResourcesCleanupInterval = 0
-FreeTextBatchSize        = 100000
-SingleCPU                = 0
-VADInstallDir            = /usr/share/virtuoso-opensource-7/vad/
-PrefixResultNames        = 0
-RdfFreeTextRulesSize     = 100
-IndexTreeMaps            = 64
-MaxMemPoolSize           = 200000000
-MaxQueryMem              = 2G
-VectorSize               = 1000
-MaxVectorSize            = 1000000
-AdjustVectorSize         = 0
-ThreadsPerQuery          = 2
-AsyncQueueMaxThreads     = 10
-NumberOfBuffers          = {buffers}
-MaxDirtyBuffers          = {dirty}
-[HTTPServer]
-ServerPort                  = 127.0.0.1:{http_port}
-ServerRoot                  = /var/lib/virtuoso-opensource-7/vsp
-MaxClientConnections        = 20
-DavRoot                     = DAV
-EnabledDavVSP               = 0
-HTTPProxyEnabled            = 0
-TempASPXDir                 = 0
-ServerThreads               = 20
-MaxKeepAlives               = 20
-KeepAliveTimeout            = 10
-MaxCachedProxyConnections   = 10
-ProxyConnectionCacheTimeout = 15
-HTTPThreadSize              = 280000
-HttpPrintWarningsInOutput   = 0
-Charset                     = UTF-8
-EnabledGzipContent          = 0
-[AutoRepair]
-BadParentLinks = 0
-[Client]
-SQL_PREFETCH_ROWS  = 100
-SQL_PREFETCH_BYTES = 16000
-SQL_QUERY_TIMEOUT  = 0
-SQL_TXN_TIMEOUT    = 0
-[URIQA]
-DynamicLocal = 0
-DefaultHost  = 127.0.0.1:{http_port}
-[SPARQL]
-ResultSetMaxRows           = 1000000
-MaxQueryCostEstimationTime = 0
-MaxQueryExecutionTime      = 0
-DeferInferenceRulesInit    = 0
-"""
-
-
-class Virtuoso:
-    def __init__(self, db_dir: Path, data_dir: Path, buffers: int):
-        self.db_dir, self.data_dir, self.buffers = db_dir, data_dir.resolve(), buffers
-        self.isql_port, self.http_port = scale.free_port(), scale.free_port()
-        while self.http_port == self.isql_port:
-            self.http_port = scale.free_port()
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}/sparql"
-
-    def isql(self, sql: str, timeout: float = 1800) -> subprocess.CompletedProcess:
-        return subprocess.run(["isql-vt", f"127.0.0.1:{self.isql_port}", "dba", "dba", f"exec={sql}"],
-                              capture_output=True, text=True, timeout=timeout)
-
-    def start(self) -> float:
-        import httpx
-        shutil.rmtree(self.db_dir, ignore_errors=True)
-        self.db_dir.mkdir(parents=True)
-        (self.db_dir / "virtuoso.ini").write_text(VIRT_INI.format(
-            isql_port=self.isql_port, http_port=self.http_port, data_dir=self.data_dir,
-            buffers=self.buffers, dirty=self.buffers * 3 // 4))
-        self.log = open(self.db_dir / "stdout.log", "w")
-        t0 = time.perf_counter()
-        self.proc = subprocess.Popen(["virtuoso-t", "+configfile", "virtuoso.ini", "+foreground"],
-                                     cwd=self.db_dir, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        while time.perf_counter() - t0 < 180:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"virtuoso-t exited; see {self.db_dir}/virtuoso.log")
-            try:
-                if httpx.get(self.url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    return time.perf_counter() - t0
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError("virtuoso did not come up in 180 s")
-
-    def load(self, fname: str) -> float:
-        t = time.perf_counter()
-        r = self.isql(f"ld_dir('{self.data_dir}', '{fname}', 'urn:govkg:default'); rdf_loader_run(); checkpoint;")
-        if r.returncode != 0:
-            raise RuntimeError(r.stdout[-1500:] + r.stderr[-1500:])
-        chk = self.isql("select ll_file, ll_state, ll_error from DB.DBA.load_list;")
-        if "NULL" not in chk.stdout:
-            raise RuntimeError("loader error: " + chk.stdout[-1500:])
-        return time.perf_counter() - t
-
-    def count(self) -> int:
-        r = self.isql("sparql select count(*) where { graph ?g { ?s ?p ?o } filter(strstarts(str(?g), 'http://127.0.0.1')) };")
-        nums = [ln.strip() for ln in r.stdout.splitlines() if ln.strip().isdigit()]
-        return int(nums[0]) if nums else -1
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            try:
-                self.isql("shutdown;", timeout=120)
-                self.proc.wait(timeout=120)
-            except Exception:  # noqa: BLE001
-                self.proc.terminate()   # by PID: the process this script started
-                try:
-                    self.proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-        self.proc = None
+from kg.store.virtuoso_server import Virtuoso  # noqa: E402  (the same launcher the tests use)
 
 
 def virt_http(url: str, q: str, close: bool, client) -> int:
@@ -240,7 +91,8 @@ def main(argv=None) -> int:
     shutil.rmtree(vdata, ignore_errors=True)
     vdata.mkdir()
     os.link(dump, vdata / "dump.nq") if os.stat(dump).st_dev == os.stat(vdata).st_dev else shutil.copy(dump, vdata / "dump.nq")
-    v = Virtuoso(work / "virt", vdata, a.buffers)
+    shutil.rmtree(work / "virt", ignore_errors=True)   # a fresh database every run
+    v = Virtuoso(work / "virt", data_dir=vdata, buffers=a.buffers, max_query_mem="2G")
     try:
         scale.log(f"virtuoso: starting (isql {v.isql_port}, http {v.http_port}) ...")
         R["virtuoso"] = {"startup_s": round(v.start(), 2)}

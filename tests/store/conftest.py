@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.store.virtuoso import ISQL_BIN, VIRTUOSO_BIN, Virtuoso
+from kg.store.virtuoso_server import ISQL_BIN, VIRTUOSO_BIN, Virtuoso
 
 BASE = "http://example.org/kg/"
 GRAPHS = BASE + "graph/"
