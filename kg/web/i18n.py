@@ -20,6 +20,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "catalog": ("数据目录 (DCAT)", "Catalog (DCAT)"),
     "void": ("数据集描述 (VoID)", "Dataset description (VoID)"),
     "search": ("搜索", "Search"),
+    "quads": ("条三元组（含图名）", "quads"),
+    "named_graphs": ("个命名图", "named graphs"),
     "search_placeholder": ("按名称搜索（可输入部分中文）", "Search labels (Chinese substrings work)"),
     "results": ("结果", "Results"),
     "no_results": ("没有结果。", "No results."),
