@@ -25,9 +25,7 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,44 +47,7 @@ def log(msg: str) -> None:
     print(f"[page_speed {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-class Server:
-    """`kg serve` on a free loopback port, stopped by its PID."""
-
-    def __init__(self, store: Path, base: str, logfile: Path, env_extra: dict | None = None):
-        self.port = scale.free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.logfile = open(logfile, "w")
-        env = dict(os.environ, GOVKG_BASE_IRI=base, **(env_extra or {}))
-        cmd = scale.kg_cmd() + ["serve", "--store", f"oxigraph:{store}", "--base", base, "--host", "127.0.0.1",
-                                "--port", str(self.port), "--quiet"]
-        self.t0 = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.logfile, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        self.startup_s = None
-
-    def wait_ready(self, timeout: float = 120.0) -> float:
-        import httpx
-        while time.perf_counter() - self.t0 < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"kg serve exited with {self.proc.returncode}; see {self.logfile.name}")
-            try:
-                if httpx.get(self.url + "/healthz", timeout=2).status_code < 500:
-                    self.startup_s = time.perf_counter() - self.t0
-                    return self.startup_s
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"kg serve not ready after {timeout:.0f} s; see {self.logfile.name}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)   # by PID: the process this script started
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self.logfile.close()
+Server = scale.Server
 
 
 # ---- what to ask for ---------------------------------------------------------------------------------------------
@@ -192,7 +153,7 @@ def run(a) -> dict:
     del ro
 
     env = {"GOVKG_RESPONSE_CACHE_MB": "0"} if a.no_cache else {}
-    srv = Server(store, base, work / "serve.log", env)
+    srv = Server(store, work / "serve.log", base, env)
     try:
         srv.wait_ready()
         R["startup_s"] = round(srv.startup_s, 2)

@@ -289,12 +289,14 @@ def inproc_measure(ox, store, queries: dict[str, str], params) -> dict:
 # ---- server --------------------------------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, store: Path, logfile: Path):
+    """`kg serve` on a free loopback port, stopped by its PID (used by every bench script that needs a server)."""
+
+    def __init__(self, store: Path, logfile: Path, base: str = BASE, env_extra: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.logfile = open(logfile, "w")
-        env = dict(os.environ, GOVKG_BASE_IRI=BASE)
-        cmd = kg_cmd() + ["serve", "--store", f"oxigraph:{store}", "--base", BASE, "--host", "127.0.0.1",
+        env = dict(os.environ, GOVKG_BASE_IRI=base, **(env_extra or {}))
+        cmd = kg_cmd() + ["serve", "--store", f"oxigraph:{store}", "--base", base, "--host", "127.0.0.1",
                           "--port", str(self.port), "--quiet"]
         self.t0 = time.perf_counter()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.logfile, stderr=subprocess.STDOUT,
@@ -307,7 +309,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"kg serve exited with {self.proc.returncode}; see {self.logfile.name}")
             try:
-                if httpx.get(self.url + "/", timeout=2).status_code < 500:
+                if httpx.get(self.url + "/healthz", timeout=2).status_code < 500:
                     self.startup_s = time.perf_counter() - self.t0
                     return self.startup_s
             except httpx.HTTPError:

@@ -14,13 +14,13 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from kg.config import Settings
 from kg.store.base import Store
+from kg.store.oxicore import pipe_process
 
 MANIFEST = "dumps.json"
 # Measured on 190-220 MB of N-Triples: level 1 and 3 compress at about the same speed (0.75-1.3 s CPU), level 5
@@ -84,20 +84,9 @@ def _dump_gzip(store: Store, key: str, raw, known_count: int | None) -> int:
     if gz_bin is None:
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=GZIP_LEVEL, mtime=0) as gz:
             return store.dump(gz, key, count=known_count is None)
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([gz_bin, f"-{GZIP_LEVEL}", "-n", "-c"], stdin=subprocess.PIPE, stdout=raw,
-                                stderr=err)
-        try:
-            n = store.dump(proc.stdin, key, count=known_count is None)
-            proc.stdin.close()
-        except BaseException:
-            proc.kill()
-            raise
-        finally:
-            proc.wait()
-        if proc.returncode != 0:
-            err.seek(0)
-            raise OSError(f"gzip failed ({proc.returncode}): {err.read().decode(errors='replace')[:300]}")
+    with pipe_process([gz_bin, f"-{GZIP_LEVEL}", "-n", "-c"], "gzip", OSError,
+                      stdin=subprocess.PIPE, stdout=raw) as proc:
+        n = store.dump(proc.stdin, key, count=known_count is None)
     return n
 
 

@@ -501,19 +501,16 @@ def _union_ntriples(store: ox.Store, out: IO[bytes]) -> int:
         return _sort_unique(tmp, out)
 
 
-def _sort_unique(src: IO[bytes], out: IO[bytes]) -> int:
-    """`sort -u` (C byte order, 64 MB buffer, spills to disk) of N-Triples in the file `src` into `out`."""
-    sort = shutil.which("sort")
-    if sort is None:
-        raise StoreError("the union dumps need sort(1) (coreutils) when a triple is held by two graphs")
-    env = dict(os.environ, LC_ALL="C")   # byte order: fast and the same on every machine
+@contextmanager
+def pipe_process(argv: list[str], name: str, error: type[Exception], **popen):
+    """Run a filter process (sort, gzip) for the block, which feeds or drains its pipes: killed if the block
+    fails, waited for either way, and a non-zero exit raised as `error` with what it printed on stderr."""
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sort, "-u", "-S", SORT_MEMORY], stdin=src, stdout=subprocess.PIPE,
-                                stderr=err, env=env)
+        proc = subprocess.Popen(argv, stderr=err, **popen)
         try:
-            sink = LineCounter(out)
-            while chunk := proc.stdout.read(1 << 20):
-                sink.write(chunk)
+            yield proc
+            if proc.stdin:
+                proc.stdin.close()
         except BaseException:
             proc.kill()
             raise
@@ -521,7 +518,20 @@ def _sort_unique(src: IO[bytes], out: IO[bytes]) -> int:
             proc.wait()
         if proc.returncode != 0:
             err.seek(0)
-            raise StoreError(f"sort failed: {err.read().decode(errors='replace')[:500]}")
+            raise error(f"{name} failed ({proc.returncode}): {err.read().decode(errors='replace')[:500]}")
+
+
+def _sort_unique(src: IO[bytes], out: IO[bytes]) -> int:
+    """`sort -u` (C byte order, 64 MB buffer, spills to disk) of N-Triples in the file `src` into `out`."""
+    sort = shutil.which("sort")
+    if sort is None:
+        raise StoreError("the union dumps need sort(1) (coreutils) when a triple is held by two graphs")
+    env = dict(os.environ, LC_ALL="C")   # byte order: fast and the same on every machine
+    with pipe_process([sort, "-u", "-S", SORT_MEMORY], "sort", StoreError, stdin=src, stdout=subprocess.PIPE,
+                      env=env) as proc:
+        sink = LineCounter(out)
+        while chunk := proc.stdout.read(1 << 20):
+            sink.write(chunk)
     return sink.lines
 
 
