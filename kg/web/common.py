@@ -117,3 +117,11 @@ def error_page(request: Request, status: int, title_key: str, text: str | None =
 
 def quote_path(p: str) -> str:
     return quote(p, safe="/#")
+
+
+def page_number(value: str | None) -> int:
+    """A 1-based page number from a query parameter; anything unusable is page 1 (the service clamps the top)."""
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1

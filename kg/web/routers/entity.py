@@ -8,8 +8,8 @@ from rdflib import URIRef
 from starlette.responses import RedirectResponse, Response
 
 from kg.rdf.namespaces import GK
-from kg.web.common import (RDF_FORMATS, error_page, href_for, json_script, lang_of, quote_path, rdf_response,
-                           render, root, service, settings)
+from kg.web.common import (RDF_FORMATS, error_page, href_for, json_script, lang_of, page_number, quote_path,
+                           rdf_response, render, root, service, settings)
 from kg.web import analytics
 from kg.web.conneg import ENTITY_TYPES, negotiate
 from kg.web.i18n import translator
@@ -80,13 +80,6 @@ def resource(request: Request, iri: str = "", format: str | None = None):
     return _represent(request, iri, suffix, {"Vary": "Accept"})
 
 
-def _int(v: str | None, default: int = 1) -> int:
-    try:
-        return max(1, int(v or default))
-    except ValueError:
-        return default
-
-
 def _represent(request: Request, iri: str, suffix: str, headers: dict) -> Response:
     svc = service(request)
     lang = lang_of(request)
@@ -96,8 +89,8 @@ def _represent(request: Request, iri: str, suffix: str, headers: dict) -> Respon
                 return error_page(request, 404, "not_found", iri)
             return rdf_response(svc.describe(iri), suffix, headers)
         q = request.query_params
-        data = svc.entity(iri, lang, page=_int(q.get("page")), page_prop=q.get("prop"),
-                          evidence_page=_int(q.get("epage")))
+        data = svc.entity(iri, lang, page=page_number(q.get("page")), page_prop=q.get("prop"),
+                          evidence_page=page_number(q.get("epage")))
     except ValueError:  # an IRI we refuse to put in a query
         data = None
     if data is None:

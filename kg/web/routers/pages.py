@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 
-from kg.web.common import json_response, lang_of, render, root, service, settings
+from kg.web.common import json_response, lang_of, page_number, render, root, service, settings
 from kg.web.service import CLASSES, example_queries
 
 router = APIRouter()
@@ -24,17 +24,10 @@ def home(request: Request):
                                          "stats": svc.graph_stats()})
 
 
-def _page(request: Request) -> int:
-    try:
-        return max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 def _list(request: Request, slug: str, suffix: str | None):
     if slug not in CLASSES:
         raise HTTPException(404)
-    data = service(request).list_class(slug, lang_of(request), _page(request))
+    data = service(request).list_class(slug, lang_of(request), page_number(request.query_params.get("page")))
     if _wants_json(request, suffix):
         base = f"{root(request)}/{slug}.json"
         return json_response({**data, "next": f"{base}?page={data['page'] + 1}" if data["page"] < data["pages"] else None})
