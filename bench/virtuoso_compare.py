@@ -11,6 +11,10 @@ shared/bench/bench.py), then times bench/queries/*.rq:
   virtuoso    GET /sparql, keep-alive client (the ~40 ms stall on larger bodies that shared/bench/RESULTS.md
               describes shows up here), and with `Connection: close`
   v-isql      the same SPARQL through isql-vt, its `-- N msec` (whole ms; closest to engine time)
+and the four researcher questions as stored queries (`GET /queries/<slug>.json` on `kg serve`, answered from the
+per-generation citation index) against Virtuoso answering the SPARQL that each stored query shows (the same
+question, same parameters). `kg serve` runs with its response cache off (GOVKG_RESPONSE_CACHE_MB=0), so every
+request computes its answer; the first timed request waits until the index is ready.
 Both servers are stopped by PID. Virtuoso's default graph is the union of all graphs, as ours is.
 Results: bench/results/virtuoso-<N>.md (printed) and .json.
 """
@@ -59,6 +63,66 @@ def virt_isql(v: Virtuoso, q: str, runs: int) -> dict:
             "runs": len(times)}
 
 
+STORED_CASES = ("instruments-cited-by-agency", "most-cited", "agencies-citing-both", "co-citation")
+
+
+def stored_cases(params: dict) -> dict[str, tuple[str, dict, str]]:
+    """name -> (slug, URL parameters, the SPARQL the stored query shows for them)."""
+    from kg.web.queries import STORED
+    from kg.web.service import iri_ref, literal
+    given = {"instruments-cited-by-agency": {"agency": params["AGENCY"]}, "most-cited": {"year": params["YEAR"]},
+             "agencies-citing-both": {"a": params["INST_A"], "b": params["INST_B"]},
+             "co-citation": {"instrument": params["INST_A"]}}
+    out = {}
+    for slug in STORED_CASES:
+        v = given[slug]
+        terms = {k: (literal(x) if k == "year" else iri_ref(x)) for k, x in v.items()}
+        out[slug] = (slug, v, STORED[slug].sparql(terms))
+    return out
+
+
+def wait_idle(pid: int, limit_s: float = 180.0) -> float:
+    """Until the server has used < 50 ms of CPU in 1 s (its start-up warming done): seconds waited."""
+    def cpu() -> float:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    t0 = time.time()
+    last = cpu()
+    while time.time() - t0 < limit_s:
+        time.sleep(1.0)
+        now = cpu()
+        if now - last < 0.05:
+            break
+        last = now
+    return time.time() - t0
+
+
+def ours_stored(client, url: str, cases: dict) -> dict:
+    out = {}
+    for name, (slug, v, _) in cases.items():
+        state = {}
+
+        def one():
+            r = client.get(f"{url}/queries/{slug}.json", params=v)
+            if r.status_code != 200:
+                raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
+            body = r.json()
+            state["from"] = body.get("answered_from")
+            return len(body["rows"])
+        deadline = time.time() + 300
+        while time.time() < deadline:   # until the background thread has the index (not what we time)
+            one()
+            if state.get("from") in (None, "index"):   # None: a server that does not say (an older version)
+                break
+            time.sleep(0.5)
+        out[name] = scale.time_runs(one)
+        out[name]["answered_from"] = state.get("from")
+        scale.log(f"  ours stored {name}: {scale.fmt_ms(out[name].get('median_ms'))} ms "
+                  f"({out[name].get('size')} rows, from {state.get('from')})")
+    return out
+
+
 def main(argv=None) -> int:
     import httpx
     import pyoxigraph as ox
@@ -84,6 +148,8 @@ def main(argv=None) -> int:
     queries = {k: scale.fill(q, params) for k, q in scale.load_queries().items()}
     R = {"n": a.n, "quads": len(mem), "params": params, "date": time.strftime("%Y-%m-%dT%H:%M:%S")}
     R["inproc_mem"] = scale.inproc_measure(ox, mem, scale.load_queries(), params)
+    stored = stored_cases(params)
+    R["stored_sparql"] = {k: q for k, (_, _, q) in stored.items()}
     del mem
 
     # Virtuoso wants the file alone in an allowed dir
@@ -107,7 +173,15 @@ def main(argv=None) -> int:
                 vi[name] = virt_isql(v, q, a.runs)
                 scale.log(f"  virtuoso {name}: keep-alive {scale.fmt_ms(vk[name].get('median_ms'))} ms, close "
                           f"{scale.fmt_ms(vc[name].get('median_ms'))} ms, isql {vi[name].get('median_ms')} ms")
-        R["virtuoso"].update(keepalive=vk, close=vc, isql=vi, mem=scale.proc_mem(v.proc.pid))
+        sk, sc = {}, {}
+        with httpx.Client(timeout=300) as c:
+            for name, (_, _, q) in stored.items():
+                sk[name] = scale.time_runs(lambda: virt_http(v.url, q, False, c))
+                sc[name] = scale.time_runs(lambda: virt_http(v.url, q, True, c))
+                scale.log(f"  virtuoso stored {name}: keep-alive {scale.fmt_ms(sk[name].get('median_ms'))} ms, "
+                          f"close {scale.fmt_ms(sc[name].get('median_ms'))} ms ({sk[name].get('size')} rows)")
+        R["virtuoso"].update(keepalive=vk, close=vc, isql=vi, mem=scale.proc_mem(v.proc.pid),
+                             stored_keepalive=sk, stored_close=sc)
     finally:
         v.stop()
         shutil.rmtree(vdata, ignore_errors=True)
@@ -119,6 +193,14 @@ def main(argv=None) -> int:
             with httpx.Client(timeout=120) as c:
                 R["ours"] = scale.http_sparql(c, srv.url, scale.load_queries(), params)
             R["ours_mem"] = srv.mem()
+        finally:
+            srv.stop()
+        srv = scale.Server(store, work / "serve-virtcmp-stored.log", env_extra={"GOVKG_RESPONSE_CACHE_MB": "0"})
+        try:
+            srv.wait_ready()
+            R["ours_stored_idle_after_s"] = round(wait_idle(srv.proc.pid), 1)   # warm, as Virtuoso is
+            with httpx.Client(timeout=120) as c:
+                R["ours_stored"] = ours_stored(c, srv.url, stored)
         finally:
             srv.stop()
 
@@ -140,6 +222,22 @@ def main(argv=None) -> int:
         L.append(f"| {name} | {rows} | {scale.fmt_ms(m.get('median_ms'))} | {scale.fmt_ms(o.get('median_ms'))} | "
                  f"{scale.fmt_ms(k.get('median_ms'))} | {scale.fmt_ms(c.get('median_ms'))} | "
                  f"{i.get('median_ms', i.get('error', '–'))} | {ratio} |")
+    L += ["", "## Stored queries (the researcher questions)", "",
+          "Median ms, warm. *ours*: `GET /queries/<slug>.json` on `kg serve`, response cache off, answered from the "
+          "per-generation citation index (keep-alive client). *virtuoso*: the SPARQL the stored query shows, same "
+          "parameters, `GET /sparql` as SPARQL-JSON. Target: ours ≤ virtuoso.", "",
+          "| stored query | rows ours / virtuoso | answered from | ours HTTP | virtuoso keep-alive | virtuoso close | "
+          "ours / virtuoso (best of the two) | met |", "|---|---|---|---:|---:|---:|---:|---|"]
+    for name in stored:
+        o = R.get("ours_stored", {}).get(name, {})
+        k, c = R["virtuoso"]["stored_keepalive"][name], R["virtuoso"]["stored_close"][name]
+        best = min((x["median_ms"] for x in (k, c) if x.get("median_ms") is not None), default=None)
+        ratio = o["median_ms"] / best if o.get("median_ms") and best else None
+        L.append(f"| {name} | {o.get('size', o.get('error', '–'))} / {k.get('size', k.get('error', '–'))} | "
+                 f"{o.get('answered_from', '–')} | {scale.fmt_ms(o.get('median_ms'))} | "
+                 f"{scale.fmt_ms(k.get('median_ms'))} | {scale.fmt_ms(c.get('median_ms'))} | "
+                 f"{'–' if ratio is None else f'{ratio:.2f}×'} | "
+                 f"{'–' if ratio is None else ('yes' if ratio <= 1 else '**no**')} |")
     md = "\n".join(L) + "\n"
     scale.RESULTS.mkdir(parents=True, exist_ok=True)
     (scale.RESULTS / f"virtuoso-{a.n}.md").write_text(md, encoding="utf-8")

@@ -94,7 +94,7 @@ def file_hash(path: Path) -> str:
 
 # Reports a worker maps before validating them together in one pySHACL run (kg.validate.validate_many): pySHACL's
 # fixed cost per run is paid once per batch instead of once per report.
-VALIDATE_BATCH = int(os.environ.get("GOVKG_VALIDATE_BATCH", "16") or 16)
+VALIDATE_BATCH = int(os.environ.get("GOVKG_VALIDATE_BATCH", "32") or 32)
 
 
 def process_file(path: str, settings: Settings) -> Outcome:
@@ -338,6 +338,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
             candidates = _referenced(store, replaced)
         if not accepted and not candidates and not (check_orphans and scan):
             return   # nothing to write: no new generation
+        entity_lines: set[str] = set()   # entity triples already added in this transaction (see below)
         with store.transaction() as tx:
             for o in accepted:
                 # The file was built before under another report IRI (its year, issuer or 索引号 changed):
@@ -352,7 +353,11 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                         forget(tx, old)
                 # the workers' N-Triples go to the store as text: no term objects are built in this process
                 tx.replace_graph_ntriples(o.graph, o.report_nt)
-                tx.add_ntriples(entities_g, o.entities_nt)
+                # Reports share agencies, instruments and regions: an entity triple most reports repeat is written
+                # once per transaction (the store has set semantics, so the content is the same).
+                new_lines = [line for line in o.entities_nt.split("\n") if line and line not in entity_lines]
+                entity_lines.update(new_lines)
+                tx.add_ntriples(entities_g, "\n".join(new_lines))
                 if o.graph in written:   # a second file of the same report in this build: both are recorded
                     tx.add(build_g, _build_record(o.graph, o.path, o.file_hash))
                 else:

@@ -22,6 +22,7 @@ import hashlib
 import json
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import quote
 
@@ -33,6 +34,23 @@ from kg.extract.model import Extraction
 from kg.rdf.iris import Minter, fold
 from kg.rdf.namespaces import ELI, GK, KIND, LANG_ZH, LEVEL, OA, SCHEMA, SPDX, bind_prefixes
 from kg.rdf.privacy import mask_personal, office_phones
+
+
+class _Terms:
+    """A namespace whose terms are made once: rdflib's Namespace builds and checks a new URIRef on every attribute
+    access (~10^4 a report here), and equal terms that are not the same object cost a Python __eq__ in every set
+    and index lookup downstream (validation, serialisation)."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name):
+        term = getattr(self._namespace, name)
+        self.__dict__[name] = term
+        return term
+
+
+ELI, GK, OA, SCHEMA, SPDX = (_Terms(ns) for ns in (ELI, GK, OA, SCHEMA, SPDX))
 
 # Bump when the mapping's output changes, so incremental builds re-map unchanged extractions.
 MAPPING_VERSION = "0.1.0"
@@ -187,8 +205,16 @@ def _to_graph(triples: set) -> Graph:
     return g
 
 
+@lru_cache(maxsize=65_536)
 def _zh(value: str) -> Literal:
+    # Cached: names and labels recur in every report that mentions their agency or instrument.
     return Literal(value, lang=LANG_ZH)
+
+
+@lru_cache(maxsize=65_536)
+def _offset(n: int) -> Literal:
+    # Cached: every annotation has two offsets, and Literal(int) is the costliest term to make.
+    return Literal(n, datatype=_NNI)
 
 
 def _file_name(source_name: str) -> str:
@@ -276,8 +302,8 @@ class _Mapper:
             if suffix:
                 add((quote_sel, _SUFFIX, Literal(suffix)))
             add((position, _A, _POSITION))
-            add((position, _START, Literal(start, datatype=_NNI)))
-            add((position, _END, Literal(end, datatype=_NNI)))
+            add((position, _START, _offset(start)))
+            add((position, _END, _offset(end)))
             made += 1
         if made:
             self.evidenced.add(body)

@@ -13,7 +13,10 @@ Writes go through `Store.transaction()`: everything in one transaction becomes v
 """
 from __future__ import annotations
 
+import asyncio
+import functools
 from abc import ABC, abstractmethod
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import IO, Iterable, Iterator
@@ -98,6 +101,16 @@ class Store(ABC):
         Raises QueryError for syntax errors and for anything but SELECT/ASK/CONSTRUCT/DESCRIBE (updates, LOAD,
         SERVICE ...), QueryTimeout past `timeout_s`.
         """
+
+    async def query_serialized_async(self, sparql: str, media_type: str, *, default_graphs: list[str] | None = None,
+                                     named_graphs: list[str] | None = None, timeout_s: float | None = None,
+                                     max_rows: int | None = None, executor: Executor | None = None) -> Serialized:
+        """`query_serialized` for the event loop. By default the blocking call runs on `executor` (a thread pool);
+        a store that can wait for its answer without a thread (the disk store's worker pipes) overrides this."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(executor, functools.partial(
+            self.query_serialized, sparql, media_type, default_graphs=default_graphs, named_graphs=named_graphs,
+            timeout_s=timeout_s, max_rows=max_rows))
 
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Transaction]:

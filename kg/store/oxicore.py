@@ -225,6 +225,46 @@ def top_level_limit(sparql: str) -> int | None:
     return int(found[-1]) if found else None
 
 
+class _Capped(Exception):
+    """Raised by _LineCapSink to stop pyoxigraph's serialiser once the row cap is passed."""
+
+
+class _LineCapSink:
+    """A file-like sink for pyoxigraph's serialiser of a line-based format (N-Triples: one triple per line): keeps
+    the first `cap` lines and stops the serialiser past them, so the cap bounds the work, not only the answer."""
+
+    def __init__(self, cap: int | None, tick):
+        self.cap, self.tick = cap, tick
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.truncated = False
+
+    def write(self, data) -> int:
+        if self.truncated:   # pyoxigraph may flush its buffer once more after we stopped it
+            raise _Capped()
+        data = bytes(data)
+        self.parts.append(data)
+        self.lines += data.count(b"\n")
+        self.tick()
+        if self.cap is not None and self.lines > self.cap:
+            self.truncated = True
+            raise _Capped()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def body(self) -> bytes:
+        if not self.truncated:
+            return b"".join(self.parts)
+        last = self.parts[-1]
+        keep = self.cap - (self.lines - last.count(b"\n"))   # lines of the last part that fit under the cap
+        end = 0
+        for _ in range(keep):
+            end = last.index(b"\n", end) + 1
+        return b"".join(self.parts[:-1]) + last[:end]
+
+
 def execute_serialized(store: ox.Store, sparql: str, media_type: str, default_graphs=None, named_graphs=None,
                        max_rows: int | None = None, deadline: float | None = None) -> Serialized:
     """Run and serialise. `media_type` is one of SELECT_TYPES for SELECT/ASK, GRAPH_TYPES for CONSTRUCT/DESCRIBE;
@@ -263,6 +303,15 @@ def execute_serialized(store: ox.Store, sparql: str, media_type: str, default_gr
     mt = media_type
     if rdf_format is None:
         rdf_format, mt = ox.RdfFormat.TURTLE, "text/turtle"
+    if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        # One triple per line: pyoxigraph serialises in Rust and the sink counts lines (2-4x faster than row by row).
+        sink = _LineCapSink(max_rows, tick)
+        try:
+            res.serialize(sink, format=rdf_format)
+        except _Capped:
+            pass
+        tick()
+        return Serialized(sink.body(), mt, sink.truncated)
     triples, truncated = [], False
     for i, t in enumerate(res):
         if max_rows is not None and i >= max_rows:

@@ -9,7 +9,11 @@ bounded by LIMIT and grouped in the store, so these pages stay fast on a large c
 """
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
+from pathlib import Path
 
 from rdflib import URIRef
 
@@ -24,6 +28,7 @@ PREFIXES = (f"PREFIX gk: <{GK}>\nPREFIX oa: <{OA}>\nPREFIX eli: <{ELI}>\nPREFIX 
 CITES = "{ ?r gk:cites ?inst } UNION { ?r gk:hasInitiative ?via . ?via gk:cites ?inst }"
 KIND_ORDER = list(KIND_COLORS)
 _PLACE = "省市区县州旗盟"
+log = logging.getLogger("kg.web")
 
 
 def _kinds(svc: KGService, lang: str) -> dict[str, dict]:
@@ -56,50 +61,104 @@ def agency_kind_key(alt_labels: list[str]) -> str | None:
     return None
 
 
+INDEX_VERSION = 2
+HUBS = 10   # instruments and agencies (each) whose pages are computed ahead and remembered per generation
+# The rows a CitationIndex is made of: name -> (SPARQL giving them, variables in order). One pass over the store.
+INDEX_TABLES = {
+    "cites": (f"SELECT DISTINCT ?r ?inst WHERE {{ ?r a gk:Report . {CITES} }}", ("r", "inst")),
+    "years": ("SELECT DISTINCT ?r ?y WHERE { ?r a gk:Report ; gk:yearCovered ?y }", ("r", "y")),
+    "issued": ("SELECT DISTINCT ?r ?a WHERE { ?r gk:issuedBy ?a }", ("r", "a")),
+    "kinds": ("SELECT ?inst ?no WHERE { ?inst eli:type_document/skos:notation ?no }", ("inst", "no")),
+    "agencies": ("SELECT ?ag ?reg ?code WHERE { ?ag a gk:Agency . "
+                 "OPTIONAL { ?ag gk:region ?reg . ?reg gk:regionCode ?code } }", ("ag", "reg", "code")),
+    "alts": ("SELECT ?ag ?alt WHERE { ?ag a gk:Agency ; skos:altLabel ?alt }", ("ag", "alt")),
+    "labels": ("SELECT DISTINCT ?s ?l WHERE { { ?s a gk:LegalInstrument } UNION { ?s a gk:Agency } "
+               "?s rdfs:label ?l }", ("s", "l")),
+}
+
+
 class CitationIndex:
-    """Who cites what, for the whole store, built once per data generation with five aggregate queries, so agency
-    and instrument pages (and peer groups) never aggregate per request: a hub page is a few dictionary look-ups.
+    """Who cites what, for the whole store, built once per data generation from one pass of seven queries (on one
+    snapshot, so they agree), so hub pages and the researcher stored queries never aggregate per request: they
+    are a few dictionary look-ups. Saved to a compact JSON file keyed by the generation (see load_or_build), so
+    other server processes and restarts load it in milliseconds instead of recomputing it.
 
     IRIs are interned (one str object each); sets of instruments per agency are built on first use."""
 
-    def __init__(self, svc: KGService):
-        intern: dict[str, str] = {}
-
-        def i(term) -> str:
-            x = str(term)
-            return intern.setdefault(x, x)
+    def __init__(self, tables: dict[str, list[tuple]]):
+        self.tables = tables
         self.by_report: dict[str, list[str]] = {}    # report -> instruments it cites (directly or via initiatives)
         self.by_inst: dict[str, list[str]] = {}      # instrument -> reports citing it
-        for r in svc._select(PREFIXES + f"SELECT DISTINCT ?r ?inst WHERE {{ ?r a gk:Report . {CITES} }}"):
-            rep, inst = i(r["r"]), i(r["inst"])
+        for rep, inst in tables["cites"]:
             self.by_report.setdefault(rep, []).append(inst)
             self.by_inst.setdefault(inst, []).append(rep)
-        self.year: dict[str, str] = {}
-        for r in svc._select(PREFIXES + "SELECT ?r ?y WHERE { ?r a gk:Report ; gk:yearCovered ?y }"):
-            rep, y = i(r["r"]), str(r["y"])
-            if rep not in self.year or y < self.year[rep]:
-                self.year[rep] = y
+        self.years: dict[str, list[str]] = {}        # report -> every year it covers
+        self.by_year: dict[str, list[str]] = {}      # year -> reports covering it
+        for rep, y in tables["years"]:
+            self.years.setdefault(rep, []).append(y)
+            self.by_year.setdefault(y, []).append(rep)
+        self.year: dict[str, str] = {rep: min(ys) for rep, ys in self.years.items()}   # the first one
         self.issuers: dict[str, list[str]] = {}      # report -> agencies
         self.by_agency: dict[str, list[str]] = {}    # agency -> reports it issued
-        for r in svc._select(PREFIXES + "SELECT DISTINCT ?r ?a WHERE { ?r gk:issuedBy ?a }"):
-            rep, ag = i(r["r"]), i(r["a"])
+        for rep, ag in tables["issued"]:
             self.issuers.setdefault(rep, []).append(ag)
             self.by_agency.setdefault(ag, []).append(rep)
-        self.kind: dict[str, str] = {}               # instrument -> kind notation
-        for r in svc._select(PREFIXES + "SELECT ?inst ?no WHERE { ?inst eli:type_document/skos:notation ?no }"):
-            self.kind.setdefault(i(r["inst"]), str(r["no"]))
+        self.kind: dict[str, str] = {}               # instrument -> kind notation (the first)
+        self.kinds: dict[str, set] = {}              # instrument -> every kind notation
+        for inst, no in tables["kinds"]:
+            self.kind.setdefault(inst, no)
+            self.kinds.setdefault(inst, set()).add(no)
         self.agencies: set[str] = set()
-        self.region: dict[str, tuple[str, str]] = {}  # agency -> (region IRI, region code)
-        self.alts: dict[str, list[str]] = {}
-        for r in svc._select(PREFIXES + "SELECT ?ag ?reg ?code WHERE { ?ag a gk:Agency . "
-                                        "OPTIONAL { ?ag gk:region ?reg . ?reg gk:regionCode ?code } }"):
-            ag = i(r["ag"])
+        self.region: dict[str, tuple[str, str]] = {}  # agency -> (region IRI, region code), the first
+        self.region_codes: dict[str, list[str]] = {}  # agency -> every region code
+        for ag, reg, code in tables["agencies"]:
             self.agencies.add(ag)
-            if "code" in r and ag not in self.region:
-                self.region[ag] = (str(r["reg"]), str(r["code"]))
-        for r in svc._select(PREFIXES + "SELECT ?ag ?alt WHERE { ?ag a gk:Agency ; skos:altLabel ?alt }"):
-            self.alts.setdefault(i(r["ag"]), []).append(str(r["alt"]))
+            if code:
+                self.region_codes.setdefault(ag, []).append(code)
+                if ag not in self.region:
+                    self.region[ag] = (reg, code)
+        self.alts: dict[str, list[str]] = {}
+        for ag, alt in tables["alts"]:
+            self.alts.setdefault(ag, []).append(alt)
+        self.label: dict[str, str] = {}              # rdfs:label of instruments and agencies (the least, if several)
+        self.n_labels: dict[str, int] = {}
+        for s, lab in tables["labels"]:
+            self.n_labels[s] = self.n_labels.get(s, 0) + 1
+            if s not in self.label or lab < self.label[s]:
+                self.label[s] = lab
         self._insts_of: dict[str, frozenset] = {}
+        # the pages whose queries are slowest (most incoming links): warmed and remembered per generation
+        self.hubs: list[str] = (sorted(self.by_inst, key=lambda i: (-len(self.by_inst[i]), i))[:HUBS]
+                                + sorted(self.by_agency, key=lambda a: (-len(self.by_agency[a]), a))[:HUBS])
+
+    @classmethod
+    def from_store(cls, store) -> "CitationIndex":
+        snap = store.snapshot()   # one generation for every table, even if a build commits meanwhile
+        intern: dict[str, str] = {}
+        tables = {}
+        for name, (q, cols) in INDEX_TABLES.items():
+            tables[name] = [tuple(intern.setdefault(str(r[c]), str(r[c])) if c in r else "" for c in cols)
+                            for r in snap.query(PREFIXES + q).rows]
+        return cls(tables)
+
+    def to_json(self, generation: str) -> bytes:
+        """Every string once, tables as flat lists of string numbers: about 1/5 of the size of plain rows."""
+        ids: dict[str, int] = {}
+        flat = {name: [ids.setdefault(x, len(ids)) for row in rows for x in row] for name, rows in self.tables.items()}
+        return json.dumps({"version": INDEX_VERSION, "generation": generation, "strings": list(ids), "tables": flat},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes, generation: str) -> "CitationIndex | None":
+        doc = json.loads(data)
+        if doc.get("version") != INDEX_VERSION or doc.get("generation") != generation:
+            return None
+        strings = doc["strings"]
+        tables = {}
+        for name, (_, cols) in INDEX_TABLES.items():
+            it = iter([strings[k] for k in doc["tables"][name]])
+            tables[name] = list(zip(*[it] * len(cols)))
+        return cls(tables)
 
     def insts_of(self, agency: str) -> frozenset:
         """Instruments cited by any report of the agency."""
@@ -110,13 +169,83 @@ class CitationIndex:
         return got
 
 
-def citation_index(svc: KGService) -> CitationIndex:
-    return svc.per_generation("citation_index", lambda: CitationIndex(svc))
+def cache_file(store, gen: str, name: str) -> Path | None:
+    """<store>/web-cache/<name>-<generation>-<folder identity>.json for the on-disk store, else None. The
+    folder's inode and ctime join the name so a store rebuilt from scratch (generation names start over) never
+    picks up an old file."""
+    folder = getattr(store, "path", None)
+    if folder is None or not isinstance(folder, Path):
+        return None
+    try:
+        st = os.stat(folder / gen)
+    except OSError:
+        return None
+    return folder / "web-cache" / f"{name}-{gen}-{st.st_ino}-{st.st_ctime_ns}.json"
+
+
+def save_cache_file(path: Path, name: str, data: bytes) -> None:
+    """Written atomically (another process reads a whole file or none); `name` files of other generations are
+    removed."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        for old in path.parent.glob(f"{name}-*"):
+            if old != path and not old.name.endswith(".tmp"):
+                old.unlink(missing_ok=True)
+    except OSError as exc:        # a read-only store folder: everything still works, in memory
+        log.warning("cannot save %s: %s", path, exc)
+
+
+def load_saved_index(store, gen: str) -> CitationIndex | None:
+    """The generation's index from its file, if one was saved (by this or another server process)."""
+    path = cache_file(store, gen, "citation-index")
+    if path is None or not path.exists():
+        return None
+    try:
+        return CitationIndex.from_json(path.read_bytes(), gen)
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        log.warning("ignoring an unreadable citation index file %s", path)
+        return None
+
+
+def load_or_build(store) -> CitationIndex:
+    """The index of the store's live generation: from its file when one was saved, else computed from the store
+    and saved for the other processes and the next start."""
+    gen = store.generation()
+    ix = load_saved_index(store, gen)
+    if ix is not None:
+        return ix
+    ix = CitationIndex.from_store(store)
+    path = cache_file(store, gen, "citation-index")
+    if path is not None and store.generation() == gen:
+        save_cache_file(path, "citation-index", ix.to_json(gen))
+    return ix
+
+
+def citation_index(svc: KGService, wait: bool = True) -> CitationIndex | None:
+    """The per-generation CitationIndex. wait=False: None while it is still being computed (a caller with a SPARQL
+    way to the same answer uses that meanwhile, rather than wait)."""
+    if not wait:
+        return svc.memo.peek(svc.store.generation(), "citation_index")
+    return svc.per_generation("citation_index", lambda: load_or_build(svc.store))
+
+
+def _hub_memo(svc: KGService, ix: CitationIndex, view: str, iri: str, lang: str, compute) -> dict:
+    """A hub's view is the same for the whole generation: computed once per language (warming does it ahead)."""
+    if iri in ix.hubs:
+        return svc.per_generation((view, iri, lang), compute)
+    return compute()
 
 
 def agency_view(svc: KGService, iri: str, lang: str, t) -> dict:
     iri_ref(iri)  # refuses IRIs that could not be queried, as before
     ix = citation_index(svc)
+    return _hub_memo(svc, ix, "agency_view", iri, lang, lambda: _agency_view(svc, ix, iri, lang, t))
+
+
+def _agency_view(svc: KGService, ix: CitationIndex, iri: str, lang: str, t) -> dict:
     reports = ix.by_agency.get(iri, [])
     n_reports = len(reports)
     kinds = _kinds(svc, lang)
@@ -201,6 +330,10 @@ def instrument_view(svc: KGService, iri: str, lang: str, t) -> dict:
     its annotation. Citing reports, years and agencies come from the per-generation CitationIndex."""
     ref = iri_ref(iri)
     ix = citation_index(svc)
+    return _hub_memo(svc, ix, "instrument_view", iri, lang, lambda: _instrument_view(svc, ix, iri, ref, lang, t))
+
+
+def _instrument_view(svc: KGService, ix: CitationIndex, iri: str, ref: str, lang: str, t) -> dict:
     reports: dict[str, dict] = {}
     for rep in ix.by_inst.get(iri, ()):
         reports[rep] = {"iri": rep, "year": ix.year.get(rep, ""), "agencies": list(ix.issuers.get(rep, ()))}
@@ -212,13 +345,20 @@ def instrument_view(svc: KGService, iri: str, lang: str, t) -> dict:
             counts[a] = counts.get(a, 0) + 1
     top_agencies = sorted(counts, key=lambda a: (-counts[a], a))[:50]
     labels = svc.labels([d["iri"] for d in shown] + [a for d in shown for a in d["agencies"]] + top_agencies, lang)
-    evidence = _first_quotes(svc, ref, {d["iri"] for d in shown})
+    shown_iris = {d["iri"] for d in shown}
+    if iri in ix.hubs:   # the shown reports are the same for the whole generation: remember the answer
+        evidence = svc.per_generation(("first_quotes", iri), lambda: _first_quotes(svc, ref, shown_iris))
+    else:
+        evidence = _first_quotes(svc, ref, shown_iris)
     by_year: dict[str, int] = {}
     agencies: dict[str, dict] = {}
     for rep in reports.values():
-        rep["label"] = labels.get(rep["iri"]) or local_name(rep["iri"])
-        rep["agency_items"] = [{"iri": a, "label": labels.get(a) or local_name(a)} for a in rep["agencies"]]
-        rep["evidence"] = evidence.get(rep["iri"])
+        if rep["iri"] in shown_iris:   # the page lists these; the rest only count
+            rep["label"] = labels.get(rep["iri"]) or local_name(rep["iri"])
+            rep["agency_items"] = [{"iri": a, "label": labels.get(a) or local_name(a)} for a in rep["agencies"]]
+            rep["evidence"] = evidence.get(rep["iri"])
+        else:
+            rep["label"], rep["agency_items"], rep["evidence"] = rep["iri"].rsplit("/", 1)[-1], [], None
         by_year[rep["year"]] = by_year.get(rep["year"], 0) + 1
         for a in rep["agencies"]:
             d = agencies.setdefault(a, {"iri": a, "label": labels.get(a) or local_name(a), "n": 0, "years": set()})
@@ -272,21 +412,28 @@ def network(svc: KGService, lang: str, t, *, year: str = "", region: str = "", k
     (barycentre), which keeps crossings low and the drawing the same on every request."""
     top = max(5, min(int(top or 25), 60))
     report_filters, inst_filter = [], ""
+    year_f = region_f = kind_f = None   # the filters that apply, for the index
     if re.fullmatch(r"\d{4}", year or ""):
+        year_f = year
         report_filters.append(f"?r gk:yearCovered ?y . FILTER(STR(?y) = {literal(year)})")
     if re.fullmatch(r"\d{2,6}", region or ""):
         prefix = region.rstrip("0") if len(region) == 6 else region
-        prefix = prefix if len(prefix) >= 2 else region[:2]
+        prefix = region_f = prefix if len(prefix) >= 2 else region[:2]
         report_filters.append(f"?a gk:region ?reg . ?reg gk:regionCode ?code . "
                               f"FILTER(STRSTARTS(STR(?code), {literal(prefix)}))")
     if re.fullmatch(r"[a-z_]{2,40}", kind or ""):
+        kind_f = kind
         inst_filter = f"\n  {{ SELECT ?inst WHERE {{ ?inst eli:type_document ?k . ?k skos:notation {literal(kind)} }} }}"
     # Each block is a DISTINCT subquery: the store evaluates them on their own and joins small results.
     q = PREFIXES + f"""SELECT ?a ?inst (COUNT(DISTINCT ?r) AS ?n) WHERE {{
   {{ SELECT DISTINCT ?r ?a WHERE {{ ?r gk:issuedBy ?a . {' '.join(report_filters)} }} }}
   {{ SELECT DISTINCT ?r ?inst WHERE {{ {CITES} }} }}{inst_filter}
 }} GROUP BY ?a ?inst LIMIT 50000"""
-    rows = svc._select(q)
+    ix = citation_index(svc, wait=not svc.warms_in_background)
+    if ix is not None:   # the same rows from the index: no aggregation in the store
+        rows = network_edges(ix, year_f, region_f, kind_f)
+    else:
+        rows = svc._select(q)
     deg_a: dict[str, int] = {}
     deg_i: dict[str, int] = {}
     for r in rows:
@@ -320,6 +467,25 @@ def network(svc: KGService, lang: str, t, *, year: str = "", region: str = "", k
             "edges": [{"agency": a, "instrument": i, "reports": w} for a, i, w in edges],
             "svg": svg, "n_edges_total": len(rows), "n_agencies_total": len(deg_a), "n_instruments_total": len(deg_i),
             "filters": {"year": year, "region": region, "kind": kind, "top": top}, "sparql": q}
+
+
+def network_edges(ix: CitationIndex, year: str | None, region_prefix: str | None, kind: str | None) -> list[dict]:
+    """{"a", "inst", "n"}: agency -> instrument, weighted by the distinct reports, from the index; the same rows
+    as network()'s SPARQL (tests/web/test_stored_index.py compares them)."""
+    counts: dict[tuple[str, str], int] = {}
+    for rep, insts in ix.by_report.items():
+        if year is not None and year not in ix.years.get(rep, ()):
+            continue
+        ags = [a for a in ix.issuers.get(rep, ()) if region_prefix is None
+               or any(c.startswith(region_prefix) for c in ix.region_codes.get(a, ()))]
+        if not ags:
+            continue
+        for inst in insts:
+            if kind is not None and kind not in ix.kinds.get(inst, ()):
+                continue
+            for a in ags:
+                counts[(a, inst)] = counts.get((a, inst), 0) + 1
+    return [{"a": a, "inst": i, "n": n} for (a, i), n in counts.items()]
 
 
 def filter_options(svc: KGService, lang: str) -> dict:

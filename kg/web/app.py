@@ -114,14 +114,54 @@ CACHEABLE_STATUS = (200, 301, 303, 404)
 _LANG_COOKIE_RE = re.compile(LANG_COOKIE + r"=([^;]*)")
 
 
-def warm_in_background(state) -> None:
-    """Per-generation statistics computed in a thread, so the first agency or list page after a rebuild does not
-    pay for them. Only for the on-disk store (the server's); tests on the memory store compute them on use."""
-    from kg.store.oxigraph import OxigraphStore
-    if not isinstance(state.store, OxigraphStore) or os.environ.get("GOVKG_WARM", "1") == "0":
-        return
-    import threading
-    threading.Thread(target=state.service.warm, name="govkg-warm", daemon=True).start()
+class Warmer:
+    """Computes the per-generation statistics (counts, sorted lists, the citation index) in a background thread as
+    soon as a new generation is seen (at start-up, when a request sees one, or by polling CURRENT every 2 s), so no
+    user request pays for them after a build. Only for the on-disk store (the server's); tests on the memory store
+    compute them on use."""
+
+    def __init__(self, state):
+        import threading
+        self.state = state
+        self.wake = threading.Event()
+        self.stopping = False
+        self.thread = None
+        self.enabled = (os.environ.get("GOVKG_WARM", "1") != "0"
+                        and type(state.store).__name__ == "OxigraphStore")
+
+    def start(self) -> None:
+        import threading
+        if not self.enabled or self.thread is not None:
+            return
+        self.state.service.warms_in_background = True
+        try:   # before the first request: templates compiled, and what was saved for the live generation loaded
+            for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+                env.get_template(name)
+            self.state.service.load_saved(self.state.store.generation())
+        except Exception:  # noqa: BLE001  (the thread computes it instead)
+            log.exception("loading the saved per-generation statistics failed")
+        self.thread = threading.Thread(target=self._run, name="govkg-warm", daemon=True)
+        self.thread.start()
+
+    def poke(self) -> None:
+        self.wake.set()
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.wake.set()
+
+    def _run(self) -> None:
+        warmed = None
+        while not self.stopping:
+            try:
+                gen = self.state.store.generation()
+                if gen != warmed:
+                    self.state.service.warm()
+                    warmed = gen
+            except Exception:  # noqa: BLE001  (the store is being replaced: try again on the next round)
+                log.exception("warming the per-generation statistics failed")
+            self.wake.wait(2.0)
+            self.wake.clear()
 
 
 class WebMiddleware:
@@ -138,7 +178,9 @@ class WebMiddleware:
         lm = self._gen_seen.get(gen)
         if lm is None:
             lm = self._gen_seen[gen] = formatdate(time.time(), usegmt=True)
-            warm_in_background(self.get_state())
+            warmer = getattr(self.get_state(), "warmer", None)
+            if warmer is not None:
+                warmer.poke()
         return lm
 
     async def __call__(self, scope, receive, send):
@@ -317,8 +359,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app):
-        warm_in_background(app.state)
+        app.state.warmer.start()
         yield
+        app.state.warmer.stop()
         app.state.sparql_pool.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="GovKG", version="1", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
@@ -326,6 +369,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.state.settings = settings
     app.state.store = store
     app.state.service = KGService(store, settings)
+    app.state.warmer = Warmer(app.state)
     sparql.setup(app)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

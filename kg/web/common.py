@@ -26,7 +26,8 @@ RDF_FORMATS = {  # suffix -> (media type, rdflib serializer)
 }
 
 env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml"]),
-                  trim_blocks=True, lstrip_blocks=True)
+                  trim_blocks=True, lstrip_blocks=True,
+                  auto_reload=False)   # templates do not change while serving: no stat() per render
 
 
 def service(request: Request) -> KGService:

@@ -96,6 +96,10 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
                              "Each query has a stable URL with parameters and answers as an HTML table, JSON and CSV; the SPARQL that ran is shown so you can copy it into the query page and change it."),
     "parameters": ("参数", "Parameters"),
     "the_sparql": ("实际运行的 SPARQL", "The SPARQL that ran"),
+    "the_sparql_same": ("给出相同结果的 SPARQL", "The SPARQL that gives the same rows"),
+    "from_index_note": ("本结果取自按数据版本维护的引用统计（每次构建后更新）；下面的 SPARQL 在 /sparql 给出相同结果。",
+                        "Answered from citation statistics kept for this data version (updated after every build); "
+                        "the SPARQL below gives the same rows at /sparql."),
     "open_in_editor": ("在查询页打开", "Open in the query editor"),
     "not_matched": ("找不到匹配的条目", "Nothing matches"),
     "network": ("引用网络", "Citation network"),

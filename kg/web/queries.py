@@ -5,7 +5,9 @@
 
 Parameters naming an agency or an instrument take an IRI or a piece of its name (the best match is used, the
 one with the most reports). Empty parameters get a sensible default from the data, so every URL answers.
-The SPARQL text shown to the user is exactly what ran, so researchers can copy it into /sparql and change it.
+The SPARQL text shown to the user gives exactly the rows shown, so researchers can copy it into /sparql and change
+it: it is what ran, or, for the four researcher questions once the generation's CitationIndex is ready, what the
+index answered in its place (FROM_INDEX; tests/web/test_stored_index.py checks they agree).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
+from kg.web import analytics
 from kg.web.analytics import PREFIXES
 from kg.web.service import KGService, iri_ref, literal
 
@@ -180,6 +183,96 @@ STORED: dict[str, StoredQuery] = {q.slug: q for q in [
                  Param("from", "year", "起始年度", "From year"), Param("to", "year", "对比年度", "To year")]),
 ]}
 
+# --- the same answers from the per-generation CitationIndex ---------------------------------------------------
+# Four researcher questions are answered from the index (dictionary look-ups, no aggregation in the store); the
+# page still shows the SPARQL above, which gives the same rows (tests/web/test_research.py checks that on a
+# store built from `kg synth` reports). While the index of a new generation is being computed, the SPARQL runs.
+
+def _n(k: int) -> int:
+    """Counts and labels stay plain Python values (shown like the SPARQL's literals): building rdflib Literals
+    was most of the time of a 100-row answer."""
+    return k
+
+
+def _top(ix, counts: dict[str, tuple], limit: int) -> list[tuple[str, tuple]]:
+    """ORDER BY DESC(first count) ?label (unbound labels first, as in SPARQL), then IRI; LIMIT."""
+    def key(kv):
+        lab = ix.label.get(kv[0])
+        return (-kv[1][0], lab is not None, lab or "", kv[0])
+    return sorted(counts.items(), key=key)[:limit]
+
+
+def _label_cell(ix, iri: str) -> dict:
+    lab = ix.label.get(iri)
+    return {"label": lab} if lab is not None else {}
+
+
+def _ix_instruments_cited_by_agency(ix, v: dict[str, str]) -> tuple[list[str], list[dict]]:
+    per: dict[str, list] = {}   # instrument -> [reports, years]
+    for rep in set(ix.by_agency.get(v["agency"], ())):
+        for inst in set(ix.by_report.get(rep, ())):
+            d = per.setdefault(inst, [set(), set()])
+            d[0].add(rep)
+            d[1].update(ix.years.get(rep, ()))
+    rows = []
+    for inst, (n,) in _top(ix, {i: (len(d[0]),) for i, d in per.items()}, ROW_LIMIT):
+        row = {"instrument": URIRef(inst), **_label_cell(ix, inst), "reports": _n(n)}
+        if inst in ix.kind:
+            row["kind"] = ix.kind[inst]
+        if per[inst][1]:
+            row["firstYear"], row["lastYear"] = min(per[inst][1]), max(per[inst][1])
+        rows.append(row)
+    return ["instrument", "label", "kind", "reports", "firstYear", "lastYear"], rows
+
+
+def _ix_most_cited(ix, v: dict[str, str]) -> tuple[list[str], list[dict]]:
+    per: dict[str, tuple[set, set]] = {}   # instrument -> (reports, agencies)
+    for rep in set(ix.by_year.get(v["year"], ())):
+        for inst in set(ix.by_report.get(rep, ())):
+            d = per.setdefault(inst, (set(), set()))
+            d[0].add(rep)
+            d[1].update(ix.issuers.get(rep, ()))
+    rows = [{"instrument": URIRef(i), **_label_cell(ix, i), "reports": _n(n), "agencies": _n(len(per[i][1]))}
+            for i, (n,) in _top(ix, {i: (len(d[0]),) for i, d in per.items()}, 50)]
+    return ["instrument", "label", "reports", "agencies"], rows
+
+
+def _ix_agencies_citing_both(ix, v: dict[str, str]) -> tuple[list[str], list[dict]]:
+    def by_agency(inst):
+        out: dict[str, set] = {}
+        for rep in ix.by_inst.get(inst, ()):
+            for ag in ix.issuers.get(rep, ()):
+                out.setdefault(ag, set()).add(rep)
+        return out
+    a, b = by_agency(v["a"]), by_agency(v["b"])
+    both = {ag: (len(a[ag]), len(b[ag])) for ag in a.keys() & b.keys()}
+    rows = [{"agency": URIRef(ag), **_label_cell(ix, ag), "reportsCitingA": _n(na), "reportsCitingB": _n(nb)}
+            for ag, (na, nb) in _top(ix, both, ROW_LIMIT)]
+    return ["agency", "label", "reportsCitingA", "reportsCitingB"], rows
+
+
+def _ix_co_citation(ix, v: dict[str, str]) -> tuple[list[str], list[dict]]:
+    x = v["instrument"]
+    counts: dict[str, int] = {}
+    for rep in ix.by_inst.get(x, ()):
+        for other in set(ix.by_report.get(rep, ())):
+            if other != x:
+                counts[other] = counts.get(other, 0) + 1
+    rows = [{"other": URIRef(o), **_label_cell(ix, o), "reports": _n(n)}
+            for o, (n,) in _top(ix, {o: (n,) for o, n in counts.items()}, 50)]
+    return ["other", "label", "reports"], rows
+
+
+FROM_INDEX = {"instruments-cited-by-agency": _ix_instruments_cited_by_agency, "most-cited": _ix_most_cited,
+              "agencies-citing-both": _ix_agencies_citing_both, "co-citation": _ix_co_citation}
+
+
+def answer_from_index(ix, slug: str, values: dict[str, str]) -> tuple[list[str], list[dict]]:
+    """(columns, rows of rdflib terms) of a stored query, from the CitationIndex. `values`: IRIs and years as
+    plain strings (not SPARQL terms)."""
+    return FROM_INDEX[slug](ix, values)
+
+
 _CLASS = {"agency": "gk:Agency", "instrument": "gk:LegalInstrument"}
 _LINK = {"agency": "?x gk:issuedBy ?s", "instrument": "?x gk:cites ?s"}
 
@@ -188,11 +281,19 @@ def resolve_entity(svc: KGService, kind: str, value: str, rank: int = 0) -> str 
     """An IRI as given (if the store knows it), else the best entity whose name contains `value`, else (empty
     value) the `rank`-th entity of that kind with the most reports."""
     value = (value or "").strip()[:300]
+    ix = _index(svc)
     if re.match(r"^https?://", value):
+        if ix is not None and (value in ix.by_inst or value in ix.agencies or value in ix.label):
+            return value
         try:
             return value if svc.exists(value) else None
         except ValueError:
             return None
+    if not value and ix is not None:
+        reports = ix.by_agency if kind == "agency" else ix.by_inst
+        members = ix.agencies if kind == "agency" else ix.by_inst.keys() | {i for i in ix.kind}
+        ranked = sorted(members, key=lambda s: (-len(reports.get(s, ())), s))
+        return ranked[rank] if rank < len(ranked) else None
     name = ""
     if value:
         name = (f"?s rdfs:label|skos:prefLabel|skos:altLabel ?nm . FILTER(CONTAINS(STR(?nm), {literal(value)})) "
@@ -204,7 +305,16 @@ def resolve_entity(svc: KGService, kind: str, value: str, rank: int = 0) -> str 
     return str(rows[0]["s"]) if rows else None
 
 
+def _index(svc: KGService):
+    """The CitationIndex if it is ready. A server warms it in the background, so its requests never wait for it
+    (they run the SPARQL meanwhile); without that thread (tests, the memory store) it is computed here."""
+    return analytics.citation_index(svc, wait=not svc.warms_in_background)
+
+
 def latest_years(svc: KGService) -> list[str]:
+    ix = _index(svc)
+    if ix is not None:
+        return sorted((y for y in ix.by_year if re.fullmatch(r"\d{4}", y)), reverse=True)[:200]
     rows = svc._select(PREFIXES + "SELECT DISTINCT ?y WHERE { ?r a gk:Report ; gk:yearCovered ?y } ORDER BY DESC(?y) LIMIT 200")
     return [str(r["y"]) for r in rows if re.fullmatch(r"\d{4}", str(r["y"]))]
 
@@ -254,16 +364,22 @@ def run(svc: KGService, slug: str, given: dict[str, str], lang: str) -> dict:
         return {"query": slug, "params": shown, "problems": problems, "sparql": "", "columns": [], "rows": [],
                 "cells": [], "labels": {}, "truncated": False}
     q = sq.sparql(terms)
-    res = svc.store.query(q, max_rows=ROW_LIMIT)
-    columns = list(getattr(res, "vars", None) or [])
-    rows_raw = res.rows
-    if not columns:
-        seen = []
-        for r in rows_raw:
-            for k in r:
-                if k not in seen:
-                    seen.append(k)
-        columns = seen
+    ix = _index(svc) if slug in FROM_INDEX else None
+    if ix is not None:
+        columns, rows_raw = answer_from_index(ix, slug, shown)
+        truncated = False
+    else:
+        res = svc.store.query(q, max_rows=ROW_LIMIT)
+        columns = list(getattr(res, "vars", None) or [])
+        rows_raw = res.rows
+        truncated = bool(getattr(res, "truncated", False))
+        if not columns:
+            seen = []
+            for r in rows_raw:
+                for k in r:
+                    if k not in seen:
+                        seen.append(k)
+            columns = seen
     columns = [str(c) for c in columns]
     rows = [{c: _plain(r.get(c)) for c in columns} for r in rows_raw]
     iri_cols = {c for c in columns if any(isinstance(r.get(c), URIRef) for r in rows_raw)}
@@ -274,10 +390,12 @@ def run(svc: KGService, slug: str, given: dict[str, str], lang: str) -> dict:
               for c in columns] for r in rows_raw]
     return {"query": slug, "title": sq.title(lang), "params": shown, "problems": [], "sparql": q, "columns": columns,
             "iri_columns": sorted(iri_cols), "rows": rows, "cells": cells, "labels": labels,
-            "truncated": bool(getattr(res, "truncated", False))}
+            "truncated": truncated, "answered_from": "index" if ix is not None else "sparql"}
 
 
 def numeric(v) -> bool:
+    if isinstance(v, int):
+        return True
     if isinstance(v, Literal) and v.datatype is not None:
         return str(v.datatype).endswith(("integer", "decimal", "int"))
     return v is not None and bool(re.fullmatch(r"-?\d+(\.\d+)?", str(v))) and not re.fullmatch(r"\d{4}", str(v))

@@ -5,6 +5,7 @@ time, so an instrument cited by 10,000 initiatives renders as fast as one cited 
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -90,6 +91,23 @@ class Group:
     pages: int = 1
 
 
+def _term_json(t) -> list:
+    """An rdflib term as JSON (for the files warming saves)."""
+    if isinstance(t, URIRef):
+        return ["u", str(t)]
+    if isinstance(t, BNode):
+        return ["b", str(t)]
+    return ["l", str(t), t.language or "", str(t.datatype) if t.datatype else ""]
+
+
+def _term(j: list):
+    if j[0] == "u":
+        return URIRef(j[1])
+    if j[0] == "b":
+        return BNode(j[1])
+    return Literal(j[1], lang=j[2] or None, datatype=URIRef(j[3]) if j[3] else None)
+
+
 LABEL_MEMO_MAX = 200_000  # labelled IRIs remembered per generation (then the memo starts over)
 
 
@@ -102,6 +120,21 @@ class GenerationMemo:
         self.values: dict = {}
         self.locks: dict = {}
         self.lock = threading.Lock()
+
+    def peek(self, gen: str, name):
+        """The value if it is already computed for this generation, else None (never waits, never computes)."""
+        with self.lock:
+            return self.values.get(name) if gen == self.gen else None
+
+    def put(self, gen: str, name, value) -> None:
+        with self.lock:
+            if gen != self.gen:
+                self.gen, self.values, self.locks = gen, {}, {}
+            self.values.setdefault(name, value)
+
+    def items(self, gen: str) -> list[tuple]:
+        with self.lock:
+            return list(self.values.items()) if gen == self.gen else []
 
     def get(self, gen: str, name, compute):
         with self.lock:
@@ -126,19 +159,27 @@ class KGService:
         self.store = store
         self.settings = settings
         self.memo = GenerationMemo()
+        self.warms_in_background = False   # set by the app when a thread warms each new generation
         self._label_gen = None
         self._label_memo: dict[str, tuple] = {}
 
     def warm(self) -> None:
-        """Compute the per-generation values pages need (counts, sorted lists, the citation index) ahead of the
-        first request that needs them. Run in a background thread when a new generation shows up."""
+        """Compute the per-generation values pages need (counts, sorted lists, the citation index, the hubs'
+        queries) ahead of the first request that needs them. Run in a background thread when a new generation
+        shows up. What another process (or this one before a restart) saved for the generation is loaded instead."""
         from kg.web import analytics
         try:
+            gen = self.store.generation()
+            self.load_saved(gen)
+            had_hubs = self.memo.peek(gen, "hub_pages_loaded") is not None
+            analytics.citation_index(self)   # first: hub pages and stored queries need it most
+            self.warm_hubs()                 # then the slowest pages, most cited first
+            if not had_hubs:
+                self.save_hub_pages(gen)
             self.class_counts()
             self.graph_stats()
             for slug in CLASSES:
                 self.class_members(slug)
-            analytics.citation_index(self)
         except Exception:  # noqa: BLE001  (a page that needs it computes it again, and reports the error)
             import logging
             logging.getLogger("kg.web").exception("warming the per-generation statistics failed")
@@ -149,11 +190,87 @@ class KGService:
 
     # --- small helpers -------------------------------------------------------------------------------------
 
-    def _select(self, q: str, max_rows: int | None = None):
+    def _select(self, q: str, max_rows: int | None = None, memo: bool = False):
+        """Rows of a bounded query. memo=True: remembered for the data generation (for the pages of hubs, whose
+        queries are slow and whose first request must not pay for them: see is_hub and warm_hubs)."""
+        if memo:
+            return self.per_generation(("query", q, max_rows), lambda: self.store.query(q, max_rows=max_rows).rows)
         return self.store.query(q, max_rows=max_rows).rows
 
-    def _count(self, q: str) -> int:
-        rows = self._select(q)
+    def is_hub(self, iri: str) -> bool:
+        """One of the most-cited instruments or busiest agencies (CitationIndex.hubs), once the index is ready."""
+        from kg.web import analytics
+        ix = analytics.citation_index(self, wait=False)
+        return ix is not None and iri in ix.hubs
+
+    def warm_hubs(self) -> None:
+        """Compute the pages of the hubs once, most cited first: their queries are remembered for the generation
+        (labels too), so their first request, in any language, is answered from memory."""
+        from kg.web import analytics
+        from kg.web.i18n import translator
+        ix = analytics.citation_index(self)
+        for iri in ix.hubs:
+            for lang in ("zh", "en"):
+                if self.entity(iri, lang) is None:
+                    break
+                view = analytics.instrument_view if iri in ix.by_inst else analytics.agency_view
+                view(self, iri, lang, translator(lang))
+
+    # --- what warming computed, saved per generation for the other server processes and the next start --------
+
+    def load_saved(self, gen: str) -> None:
+        """Only loads files (tens of ms), never computes: the app calls it before it serves, so even the first
+        request after start-up finds the citation index and the hubs' queries in memory."""
+        from kg.web import analytics
+        if self.memo.peek(gen, "citation_index") is None:
+            ix = analytics.load_saved_index(self.store, gen)
+            if ix is not None:
+                self.memo.put(gen, "citation_index", ix)
+        if self.memo.peek(gen, "hub_pages_loaded") is not None:
+            return
+        path = analytics.cache_file(self.store, gen, "hub-pages")
+        if path is None or not path.exists():
+            return
+        try:
+            doc = json.loads(path.read_bytes())
+            if doc.get("generation") != gen:
+                return
+            for q, max_rows, rows in doc["queries"]:
+                self.memo.put(gen, ("query", q, max_rows), [{k: _term(v) for k, v in r.items()} for r in rows])
+            for iri, quotes in doc["first_quotes"]:
+                self.memo.put(gen, ("first_quotes", iri), quotes)
+            for view, iri, lang, data in doc["views"]:
+                self.memo.put(gen, (view, iri, lang), data)
+            # the label memo is filled like labels() fills it (single dict operations: no lock needed)
+            if self._label_gen != gen:
+                self._label_gen, self._label_memo = gen, {}
+            for iri, lits in doc["labels"].items():
+                self._label_memo.setdefault(iri, tuple(_term(x) for x in lits))
+            self.memo.put(gen, "hub_pages_loaded", True)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            import logging
+            logging.getLogger("kg.web").warning("ignoring an unreadable %s: %s", path, exc)
+
+    def save_hub_pages(self, gen: str) -> None:
+        """The hubs' remembered queries, quotes and views (zh and en), and the labels looked up so far, as
+        <store>/web-cache/hub-pages-…"""
+        from kg.web import analytics
+        path = analytics.cache_file(self.store, gen, "hub-pages")
+        if path is None or self.store.generation() != gen:
+            return
+        queries = [[k[1], k[2], [{v: _term_json(t) for v, t in r.items()} for r in rows]]
+                   for k, rows in self.memo.items(gen) if isinstance(k, tuple) and k[0] == "query"]
+        labels = ({iri: [_term_json(x) for x in lits] for iri, lits in list(self._label_memo.items())[:50000]}
+                  if self._label_gen == gen else {})
+        items = [(k, v) for k, v in self.memo.items(gen) if isinstance(k, tuple)]
+        quotes = [[k[1], v] for k, v in items if k[0] == "first_quotes"]
+        views = [[*k, v] for k, v in items if k[0] in ("instrument_view", "agency_view")]   # plain JSON values
+        doc = {"generation": gen, "queries": queries, "first_quotes": quotes, "views": views, "labels": labels}
+        analytics.save_cache_file(path, "hub-pages", json.dumps(doc, ensure_ascii=False,
+                                                                separators=(",", ":")).encode("utf-8"))
+
+    def _count(self, q: str, memo: bool = False) -> int:
+        rows = self._select(q, memo=memo)
         return int(rows[0]["n"]) if rows and "n" in rows[0] else 0
 
     def labels(self, iris, lang: str) -> dict[str, str]:
@@ -239,11 +356,13 @@ class KGService:
     def entity(self, iri: str, lang: str, page: int = 1, page_prop: str | None = None,
                evidence_page: int = 1) -> dict | None:
         ref = iri_ref(iri)
-        out_rows = self._select(f"SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} ORDER BY ?p ?o", max_rows=5000)
+        hub = self.is_hub(iri)
+        out_rows = self._select(f"SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} ORDER BY ?p ?o", max_rows=5000, memo=hub)
         in_counts = self._select(
             f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ref} FILTER(?p != {iri_ref(str(OA.hasBody))}) }}"
-            f" GROUP BY ?p ORDER BY DESC(?n) ?p", max_rows=500)
-        n_evidence = self._count(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a {iri_ref(str(OA.hasBody))} {ref} }}")
+            f" GROUP BY ?p ORDER BY DESC(?n) ?p", max_rows=500, memo=hub)
+        n_evidence = self._count(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a {iri_ref(str(OA.hasBody))} {ref} }}",
+                                 memo=hub)
         if not out_rows and not in_counts and not n_evidence:
             return None
 
@@ -255,7 +374,7 @@ class KGService:
             pages = max(1, -(-total // PAGE_SIZE))
             pg = min(max(1, page), pages) if prop == page_prop else 1
             subj = self._select(f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(prop)} {ref} }} ORDER BY ?s "
-                                f"LIMIT {PAGE_SIZE} OFFSET {(pg - 1) * PAGE_SIZE}")
+                                f"LIMIT {PAGE_SIZE} OFFSET {(pg - 1) * PAGE_SIZE}", memo=hub and pg == 1)
             incoming_raw.append((prop, total, pg, pages, [r["s"] for r in subj]))
 
         need = {str(r["p"]) for r in out_rows} | {str(r["o"]) for r in out_rows if isinstance(r["o"], URIRef)}
@@ -277,7 +396,8 @@ class KGService:
             incoming.append(Group(prop, labels.get(prop) or local_name(prop),
                                   [self.value(s, labels) for s in subs], total, pg, pages))
         ev_pages = max(1, -(-n_evidence // PAGE_SIZE))
-        evidence = self.evidence(iri, lang, min(max(1, evidence_page), ev_pages)) if n_evidence else []
+        ev_page = min(max(1, evidence_page), ev_pages)
+        evidence = self.evidence(iri, lang, ev_page, memo=hub and ev_page == 1) if n_evidence else []
         return {
             "iri": iri, "label": labels.get(iri) or local_name(iri), "types": [self.value(t, labels) for t in types],
             "type_iris": [str(t) for t in types], "outgoing": ordered, "incoming": incoming,
@@ -285,26 +405,27 @@ class KGService:
             "evidence_pages": ev_pages, "labels": labels,
         }
 
-    def evidence(self, iri: str, lang: str, page: int = 1) -> list[dict]:
+    def evidence(self, iri: str, lang: str, page: int = 1, memo: bool = False) -> list[dict]:
         """Quotes (prefix, exact, suffix) of the annotations whose body is `iri`, with their report.
 
         Plain joins from bound IRIs, in three small queries: an OPTIONAL here would be evaluated by the store as a
         hash join over every selector (or every report text) in the store."""
         anns = [r["a"] for r in self._select(
             f"SELECT DISTINCT ?a WHERE {{ ?a {iri_ref(str(OA.hasBody))} {iri_ref(iri)} }} ORDER BY ?a "
-            f"LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")]
+            f"LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}", memo=memo)]
         if not anns:
             return []
         targets = self._select(f"""PREFIX oa: <{OA}> SELECT ?a ?t ?src WHERE {{ {_values('a', anns)}
-          ?a oa:hasTarget ?t . ?t oa:hasSource ?src }}""", max_rows=PAGE_SIZE * 20)
-        tgts = {r["t"] for r in targets if isinstance(r["t"], URIRef)}
-        srcs = {r["src"] for r in targets if isinstance(r["src"], URIRef)}
+          ?a oa:hasTarget ?t . ?t oa:hasSource ?src }}""", max_rows=PAGE_SIZE * 20, memo=memo)
+        # sorted: the same query text in every process, so a hub's remembered (and saved) answer is found
+        tgts = sorted({r["t"] for r in targets if isinstance(r["t"], URIRef)})
+        srcs = sorted({r["src"] for r in targets if isinstance(r["src"], URIRef)})
         quote: dict = {}
         start: dict = {}
         if tgts:
             props = ", ".join(iri_ref(str(OA[x])) for x in ("exact", "prefix", "suffix", "start"))
             sel = self._select(f"""PREFIX oa: <{OA}> SELECT ?t ?sel ?p ?v WHERE {{ {_values('t', tgts)}
-              ?t oa:hasSelector ?sel . ?sel ?p ?v FILTER(?p IN ({props})) }}""", max_rows=PAGE_SIZE * 80)
+              ?t oa:hasSelector ?sel . ?sel ?p ?v FILTER(?p IN ({props})) }}""", max_rows=PAGE_SIZE * 80, memo=memo)
             by_sel: dict = {}
             for r in sel:
                 by_sel.setdefault((r["t"], r["sel"]), {})[str(r["p"]).rsplit("#", 1)[-1]] = r["v"]
@@ -316,7 +437,7 @@ class KGService:
         reports = {}
         if srcs:
             for r in self._select(f"PREFIX gk: <{GK}> SELECT ?report ?src WHERE {{ {_values('src', srcs)} "
-                                  f"?report gk:hasText ?src }}"):
+                                  f"?report gk:hasText ?src }}", memo=memo):
                 reports.setdefault(r["src"], r["report"])
         rows = []
         for r in targets:

@@ -124,6 +124,30 @@ def test_bulk_first_build_and_batches(tmp_path):
     store.close()
 
 
+def ntriples(i, version, n=100):
+    return "".join(f"<{s}> <{p}> {o.n3()} .\n" for s, p, o in triples(i, version, n))
+
+
+def test_ntriples_through_the_bulk_loader_keep_the_order_of_operations(tmp_path):
+    # Enough N-Triples text for several bulk loads in one transaction, with a graph replaced again in between and
+    # a shared graph added to many times: the result is what the operations say, in their order.
+    store = OxigraphStore(tmp_path / "s")
+    shared = "http://example.org/kg/graph/entities"
+    with store.transaction() as tx:
+        for i in range(250):
+            tx.replace_graph_ntriples(graph(i), ntriples(i, 1, n=1000))
+            tx.add_ntriples(shared, ntriples(10_000, 1, n=50))        # the same lines every time
+            if i in (3, 120):     # the graph before: still pending, or written already
+                tx.replace_graph_ntriples(graph(i - 1), ntriples(i - 1, 2, n=10))
+    assert len(store) == 248 * 1000 + 2 * 10 + 50
+    v = versions(store)
+    assert v[graph(2)] == v[graph(119)] == (10, "v2") and v[graph(249)] == (1000, "v1") and v[shared] == (50, "v1")
+    with store.transaction() as tx:                                  # a small change on top: Store.load
+        tx.replace_graph_ntriples(graph(4), ntriples(4, 3, n=5))
+    assert versions(store)[graph(4)] == (5, "v3") and len(store) == 247 * 1000 + 2 * 10 + 5 + 50
+    store.close()
+
+
 def test_timeout_kills_worker_and_pool_recovers(tmp_path):
     store = OxigraphStore(tmp_path / "s", workers=1)
     write_round(store, 1, graphs=30)    # 3000 triples

@@ -43,7 +43,8 @@ def _stored(request: Request, slug: str, fmt: str | None):
                             media_type="text/plain; charset=utf-8")
         if fmt == "csv":
             return _csv(data)
-        return json_response({k: data[k] for k in ("query", "params", "sparql", "columns", "rows", "truncated")})
+        return json_response({k: data[k] for k in ("query", "params", "sparql", "columns", "rows", "truncated",
+                                                   "answered_from")})
     sq = queries.STORED[slug]
     qs = urlencode({k: v for k, v in data["params"].items() if v})
     ctx = {"sq": sq, "data": data, "qs": qs,

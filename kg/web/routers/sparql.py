@@ -2,7 +2,8 @@
 protocol datasets; a service description on GET without a query; a query page for browsers.
 
 Protection: size cap (413), per-client concurrency cap (429), per-query time limit (503) and row cap
-(X-GovKG-Truncated). Queries run in a dedicated thread pool so a slow one never blocks pages.
+(X-GovKG-Truncated). A slow query never blocks pages: the disk store's queries run in worker processes awaited
+from the event loop, other stores' on a dedicated thread pool.
 """
 from __future__ import annotations
 
@@ -63,8 +64,9 @@ def with_base(sparql: str, endpoint: str) -> str:
 
 
 class ClientLimiter:
-    """At most `limit` queries running per client address; a slot is freed when its thread finishes, not when
-    the client gives up, so a client cannot pile up runaway queries by disconnecting."""
+    """At most `limit` queries running per client address. A slot is freed when the request ends, and a query
+    does not outlive its request: the disk store kills the worker of a query whose request gave up, other stores
+    stop at their own time limit; so a client cannot pile up runaway queries by disconnecting."""
 
     def __init__(self, limit: int):
         self.limit = limit
@@ -163,7 +165,8 @@ def _client(request: Request) -> str:
 
 
 async def run_query(request: Request, sparql: str, media_type: str, dgs: list[str], ngs: list[str]):
-    """Run on the SPARQL pool under the client's concurrency slot and the time limit."""
+    """Run under the client's concurrency slot and the time limit. The disk store awaits its worker's pipe on the
+    event loop; other stores run on the SPARQL thread pool."""
     s = settings(request)
     limiter: ClientLimiter = request.app.state.sparql_limiter
     key = _client(request)
@@ -172,16 +175,11 @@ async def run_query(request: Request, sparql: str, media_type: str, dgs: list[st
                                  f"{s.max_concurrent_per_client}); retry shortly", {"Retry-After": "2"})
     store = service(request).store
     try:
-        fut = request.app.state.sparql_pool.submit(
-            store.query_serialized, sparql, media_type, default_graphs=dgs or None, named_graphs=ngs or None,
-            timeout_s=s.query_timeout_s, max_rows=s.max_rows)
-    except RuntimeError:
-        limiter.release(key)
-        raise ProtocolError(503, "the query service is shutting down") from None
-    fut.add_done_callback(lambda _: limiter.release(key))
-    try:
-        # The engine checks the deadline between rows; this outer limit also covers a long first row.
-        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(fut)), s.query_timeout_s + 1.0)
+        # The store stops the query at the limit; this outer limit also covers one that does not (a long first
+        # row in the memory store). Cancelling the disk store's query kills its worker process.
+        return await asyncio.wait_for(store.query_serialized_async(
+            sparql, media_type, default_graphs=dgs or None, named_graphs=ngs or None, timeout_s=s.query_timeout_s,
+            max_rows=s.max_rows, executor=request.app.state.sparql_pool), s.query_timeout_s + 1.0)
     except (asyncio.TimeoutError, QueryTimeout):
         raise ProtocolError(503, f"the query ran longer than the time limit of {s.query_timeout_s:g} s; "
                                  "narrow it (LIMIT, more specific patterns) or download a dump",
@@ -191,6 +189,8 @@ async def run_query(request: Request, sparql: str, media_type: str, dgs: list[st
     except StoreError as exc:
         log.error("store error: %s", exc)
         raise ProtocolError(503, "the store is unavailable; retry later", {"Retry-After": "30"}) from None
+    finally:
+        limiter.release(key)
 
 
 @router.api_route("/sparql", methods=["GET", "POST", "HEAD"])

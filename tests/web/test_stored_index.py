@@ -1,0 +1,196 @@
+"""The researcher stored queries answered from the per-generation CitationIndex give the same rows as the SPARQL
+each page shows, on a real on-disk store built by `kg build` from `kg synth` reports; the index file saved for a
+generation is reused by another process and ignored for another generation."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kg.config import Settings
+from kg.store.oxigraph import OxigraphStore
+from kg.web import analytics, queries
+from kg.web.app import create_app
+from kg.web.service import KGService, iri_ref, literal
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = "http://testserver/"
+N_REPORTS = 120
+
+
+def kg(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=ROOT, check=True, capture_output=True, timeout=600,
+                   env={**__import__("os").environ, "GOVKG_BASE_IRI": BASE})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("stored-index")
+    kg("synth", str(N_REPORTS), str(tmp / "corpus"))
+    kg("build", str(tmp / "corpus"), "--store", f"oxigraph:{tmp / 'store'}", "--base", BASE, "--no-dumps", "--quiet")
+    store = OxigraphStore(tmp / "store")
+    svc = KGService(store, Settings(base_iri=BASE, store=f"oxigraph:{tmp / 'store'}"))
+    yield tmp, store, svc
+    store.close()
+
+
+def _rows(columns, rows, ix) -> list[tuple]:
+    """Rows as tuples of strings; a label column is blanked for IRIs with several rdfs:labels (SAMPLE may pick
+    any of them)."""
+    out = []
+    for r in rows:
+        vals = []
+        for c in columns:
+            v = queries._plain(r.get(c))
+            if c == "label":
+                iri = str(r.get(columns[0]))
+                if ix.n_labels.get(iri, 0) > 1:
+                    v = "*"
+            vals.append(v)
+        out.append(tuple(vals))
+    return out
+
+
+def _same(slug, columns, got, want, limit, count_col) -> None:
+    """Equal rows in the same order; where LIMIT cut through a run of equal counts (and labels), the rows of that
+    last run may be any of the tied ones, so they are compared by count only."""
+    assert len(got) == len(want), slug
+    k = columns.index(count_col)
+    assert [r[k] for r in got] == [r[k] for r in want], slug
+    if len(want) == limit and want:
+        last = want[-1][k]
+        assert [r for r in got if r[k] != last] == [r for r in want if r[k] != last], slug
+    else:
+        assert got == want, slug
+
+
+def _params(ix) -> list[tuple[str, dict]]:
+    insts = sorted(ix.by_inst, key=lambda i: (-len(ix.by_inst[i]), i))
+    ags = sorted(ix.by_agency, key=lambda a: (-len(ix.by_agency[a]), a))
+    out = [("instruments-cited-by-agency", {"agency": a}) for a in ags[:3] + ags[-1:]]
+    out += [("most-cited", {"year": y}) for y in sorted(ix.by_year)]
+    out += [("agencies-citing-both", {"a": a, "b": b}) for a, b in [(insts[0], insts[1]), (insts[1], insts[5]),
+                                                                   (insts[0], insts[-1])]]
+    out += [("co-citation", {"instrument": i}) for i in insts[:3] + insts[-1:]]
+    return out
+
+
+LIMITS = {"instruments-cited-by-agency": (queries.ROW_LIMIT, "reports"), "most-cited": (50, "reports"),
+          "agencies-citing-both": (queries.ROW_LIMIT, "reportsCitingA"), "co-citation": (50, "reports")}
+
+
+def test_index_answers_equal_the_sparql(built):
+    _, store, svc = built
+    ix = analytics.CitationIndex.from_store(store)
+    assert len(ix.by_report) > N_REPORTS // 2 and len(ix.by_year) >= 2
+    cases = _params(ix)
+    assert {s for s, _ in cases} == set(queries.FROM_INDEX)
+    nonempty = 0
+    for slug, values in cases:
+        terms = {k: (literal(v) if k == "year" else iri_ref(v)) for k, v in values.items()}
+        res = store.query(queries.STORED[slug].sparql(terms), max_rows=queries.ROW_LIMIT)
+        columns = [str(c) for c in res.vars]
+        got_cols, got = queries.answer_from_index(ix, slug, values)
+        assert got_cols == columns, slug
+        limit, count_col = LIMITS[slug]
+        _same(slug, columns, _rows(columns, got, ix), _rows(columns, res.rows, ix), limit, count_col)
+        nonempty += bool(res.rows)
+    assert nonempty >= len(cases) - 2     # the comparisons were not all of empty answers
+
+
+def test_index_file_is_reused_and_keyed_by_generation(built):
+    _, store, _ = built
+    gen = store.generation()
+    path = analytics.cache_file(store, gen, "citation-index")
+    path.unlink(missing_ok=True)
+    first = analytics.load_or_build(store)
+    assert path.exists()
+    again = analytics.CitationIndex.from_json(path.read_bytes(), gen)
+    assert again.by_inst == first.by_inst and again.years == first.years and again.label == first.label
+    assert analytics.CitationIndex.from_json(path.read_bytes(), gen + "x") is None   # another generation: not used
+    path.write_bytes(b"{not json")              # a damaged file is ignored and rewritten
+    assert analytics.load_or_build(store).by_report == first.by_report
+    assert analytics.CitationIndex.from_json(path.read_bytes(), gen) is not None
+
+
+def test_stored_query_json_from_the_index_over_http(built):
+    tmp, store, _ = built
+    app = create_app(store, Settings(base_iri=BASE, store=f"oxigraph:{tmp / 'store'}"))
+    with TestClient(app) as c:
+        svc = app.state.service
+        assert svc.warms_in_background
+        deadline = time.time() + 60
+        while analytics.citation_index(svc, wait=False) is None and time.time() < deadline:
+            time.sleep(0.05)
+        ix = analytics.citation_index(svc, wait=False)
+        assert ix is not None, "the background thread did not build the index"
+        inst = max(ix.by_inst, key=lambda i: (len(ix.by_inst[i]), i))
+        r = c.get("/queries/co-citation.json", params={"instrument": inst})
+        assert r.status_code == 200
+        body = r.json()
+        res = store.query(body["sparql"], max_rows=queries.ROW_LIMIT)   # the SPARQL the page shows
+        want = _rows(body["columns"], res.rows, ix)
+        got = [tuple(row[c] for c in body["columns"]) for row in body["rows"]]
+        got = [tuple("*" if c == "label" and ix.n_labels.get(row[0], 0) > 1 else v
+                     for c, v in zip(body["columns"], row)) for row in got]
+        _same("co-citation", body["columns"], got, want, 50, "reports")
+        # the HTML page still shows that SPARQL for researchers to copy
+        page = c.get("/queries/co-citation", params={"instrument": inst}, headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "FILTER(?other != " in page.text
+
+
+def test_hub_pages_saved_then_answered_without_store_queries(built):
+    """What warming computed for the hubs is saved per generation; another process (or a restart) loads it and
+    answers the most-cited instrument's page with no store query at all."""
+    tmp, store, _ = built
+    settings = Settings(base_iri=BASE, store=f"oxigraph:{tmp / 'store'}")
+    warmed = KGService(store, settings)
+    warmed.warm()
+    gen = store.generation()
+    assert analytics.cache_file(store, gen, "hub-pages").exists()
+    hub = analytics.citation_index(warmed).hubs[0]
+    t = __import__("kg.web.i18n", fromlist=["translator"]).translator("en")
+    want_entity, want_view = warmed.entity(hub, "en"), analytics.instrument_view(warmed, hub, "en", t)
+
+    restarted = KGService(store, settings)
+    restarted.warms_in_background = True        # as in the server: nothing is computed on a request's behalf
+    restarted.load_saved(gen)
+    queries_run = []
+    original = store.query
+    store.query = lambda q, **kw: queries_run.append(q) or original(q, **kw)
+    try:
+        got_entity, got_view = restarted.entity(hub, "en"), analytics.instrument_view(restarted, hub, "en", t)
+    finally:
+        del store.query
+    assert queries_run == []
+    assert got_entity["label"] == want_entity["label"] and got_entity["evidence"] == want_entity["evidence"]
+    assert [(g.prop, g.total, [v.text for v in g.values]) for g in got_entity["incoming"]] == \
+        [(g.prop, g.total, [v.text for v in g.values]) for g in want_entity["incoming"]]
+    assert got_view["reports"][:100] == want_view["reports"][:100] and got_view["agencies"] == want_view["agencies"]
+
+
+def test_network_edges_from_the_index_equal_the_sparql(built):
+    _, store, svc = built
+    ix = analytics.CitationIndex.from_store(store)
+    codes = sorted({c for cs in ix.region_codes.values() for c in cs})
+    kinds = sorted({k for ks in ix.kinds.values() for k in ks})
+    year = max(ix.by_year, key=lambda y: len(ix.by_year[y]))
+    t = __import__("kg.web.i18n", fromlist=["translator"]).translator("en")
+    cases = [{}, {"year": year}, {"region": codes[0][:2]}, {"kind": kinds[0]},
+             {"year": year, "region": codes[-1], "kind": kinds[-1]}]
+    nonempty = 0
+    for f in cases:
+        q = analytics.network(svc, "en", t, **f)["sparql"]       # no background thread: the index answers
+        want = sorted((str(r["a"]), str(r["inst"]), int(r["n"])) for r in store.query(q).rows)
+        prefix = None
+        if "region" in f:
+            prefix = f["region"].rstrip("0") if len(f["region"]) == 6 else f["region"]
+        got = sorted((r["a"], r["inst"], r["n"]) for r in
+                     analytics.network_edges(ix, f.get("year"), prefix, f.get("kind")))
+        assert got == want, f
+        nonempty += bool(want)
+    assert nonempty >= 3
