@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.publish import pieces as pieces_mod
 from kg.store.base import Store
-from kg.store.oxicore import DUMP_FORMATS, LineCounter, pipe_process
+from kg.store.oxicore import DUMP_FORMATS, LineCounter, _Counted, pipe_process
 
 SOURCE_HASH = "https://w3id.org/govkg/def#sourceHash"   # graph/build: <report graph> gk:sourceHash "file hash"
 
@@ -244,16 +244,6 @@ class _LineHashes:
         """True when two lines hashed alike: a repeated line, or (odds about n^2 / 2^65) a hash collision; one
         array at a time goes through a set, so the set holds 1/16 of the lines."""
         return any(len(set(part)) != len(part) for part in self._parts)
-
-
-class _Counted:
-    def __init__(self, it):
-        self.it, self.n = it, 0
-
-    def __iter__(self):
-        for x in self.it:
-            self.n += 1
-            yield x
 
 
 def _read_piece(plan: _Plan, iri: str) -> tuple[bytes, bytes] | None:
