@@ -24,7 +24,6 @@ import subprocess
 import tempfile
 import time
 import zlib
-from array import array
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -36,7 +35,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.publish import pieces as pieces_mod
 from kg.store.base import Store
-from kg.store.oxicore import DUMP_FORMATS, LineCounter, _Counted, pipe_process
+from kg.store.oxicore import DUMP_FORMATS, LineCounter, LineHasher, _Counted, pipe_process
 
 SOURCE_HASH = "https://w3id.org/govkg/def#sourceHash"   # graph/build: <report graph> gk:sourceHash "file hash"
 
@@ -211,41 +210,6 @@ class _Discard:
         pass
 
 
-class _LineHashes:
-    """Counts the lines of N-Triples text and keeps a 64-bit hash of each (8 bytes a line, in 16 arrays by the
-    hash's low bits), so that a line written twice (a triple in two graphs) shows at the end without holding the
-    lines. Text is given whole graphs at a time, or in pieces that may split a line."""
-
-    PARTS = 16
-
-    def __init__(self):
-        self.lines = 0
-        self._parts = [array("q") for _ in range(self.PARTS)]
-        self._tail = b""
-
-    def write(self, data) -> int:
-        data = bytes(data)
-        chunk = self._tail + data if self._tail else data
-        cut = chunk.rfind(b"\n") + 1
-        self._tail = chunk[cut:]
-        if cut:
-            lines = chunk[:cut].split(b"\n")
-            lines.pop()
-            self.lines += len(lines)
-            appends, mask = [p.append for p in self._parts], self.PARTS - 1
-            for h in map(hash, lines):
-                appends[h & mask](h)
-        return len(data)
-
-    def flush(self):
-        pass
-
-    def has_repeats(self) -> bool:
-        """True when two lines hashed alike: a repeated line, or (odds about n^2 / 2^65) a hash collision; one
-        array at a time goes through a set, so the set holds 1/16 of the lines."""
-        return any(len(set(part)) != len(part) for part in self._parts)
-
-
 def _read_piece(plan: _Plan, iri: str) -> tuple[bytes, bytes] | None:
     """(gzip bytes, text) of the graph's N-Triples piece; None (and the piece dropped from the plan) when it is gone,
     damaged (not the count of lines its name says) or not the bytes an earlier step of this dump read (a build
@@ -270,9 +234,9 @@ def _read_piece(plan: _Plan, iri: str) -> tuple[bytes, bytes] | None:
 def _union_from_pieces(plan: _Plan, raw) -> int | None:
     """The N-Triples union into `raw` as gzip members: a piece's bytes as they are, the other graphs compressed
     here. A report graph without a piece (a store built before pieces, or by another tool) gets one now, so the
-    next dump finds it. Every line's hash is kept (_LineHashes): returns the triple count, or None when two lines
+    next dump finds it. Every line's hash is kept (LineHasher): returns the triple count, or None when two lines
     hashed alike (a triple in two graphs): the caller then writes the exact dump from the store (sort -u)."""
-    hasher = _LineHashes()
+    hasher = LineHasher(_Discard())
     for g in plan.graphs:
         iri = g.value if isinstance(g, ox.NamedNode) else None
         piece = _read_piece(plan, iri)

@@ -129,15 +129,19 @@ def write_file(final: Path, gz: bytes, *, replace: bool = True) -> Path:
     return final
 
 
+def _entries(d: Path) -> list[os.DirEntry]:
+    """The files of the pieces folder; none when it does not exist yet."""
+    try:
+        return list(os.scandir(d))
+    except FileNotFoundError:
+        return []
+
+
 def forget(dumps_dir: str | os.PathLike, graphs) -> int:
     """Delete every piece of these graphs: call it before the transaction that rewrites or withdraws them."""
     keys = {_graph_key(g) for g in graphs}
     n = 0
-    try:
-        entries = list(os.scandir(folder(dumps_dir)))
-    except FileNotFoundError:
-        return 0
-    for e in entries:
+    for e in _entries(folder(dumps_dir)):
         m = _NAME.match(e.name)
         if m and m.group(1) in keys:
             try:
@@ -150,11 +154,7 @@ def forget(dumps_dir: str | os.PathLike, graphs) -> int:
 
 def _listing(d: Path) -> dict[tuple[str, str], list[tuple[int, Path]]]:
     out: dict[tuple[str, str], list[tuple[int, Path]]] = {}
-    try:
-        entries = list(os.scandir(d))
-    except FileNotFoundError:
-        return out
-    for e in entries:
+    for e in _entries(d):
         m = _NAME.match(e.name)
         if m and m.group(4) == "nt" and e.name.count(".") == 4:
             out.setdefault((m.group(1), m.group(2)), []).append((int(m.group(3)), Path(e.path)))
@@ -181,11 +181,7 @@ def collect_garbage(dumps_dir: str | os.PathLike, keep, older_than: float) -> in
     generation (a build running meanwhile), so it stays. Returns how many files went."""
     keep_names = {Path(p).name for p in keep}
     n = 0
-    try:
-        entries = list(os.scandir(folder(dumps_dir)))
-    except FileNotFoundError:
-        return 0
-    for e in entries:
+    for e in _entries(folder(dumps_dir)):
         if _NAME.match(e.name):
             if e.name in keep_names:
                 continue

@@ -494,7 +494,7 @@ class LineCounter:
             self.out.flush()
 
 
-class _LineHasher(LineCounter):
+class LineHasher(LineCounter):
     """A write-through LineCounter that also keeps a 64-bit hash of every line (8 bytes a line, in 16 arrays by the
     hash's low bits), so that repeated lines can be detected at the end without holding the lines themselves."""
 
@@ -537,7 +537,7 @@ def _union_ntriples(store: ox.Store, out: IO[bytes]) -> int:
     (pyoxigraph's own DISTINCT would hold the whole set in memory: ~700-850 MB for 1M triples.)"""
     graphs = [ox.DefaultGraph()] + sorted(store.named_graphs(), key=lambda g: g.value)
     with tempfile.TemporaryFile() as tmp:
-        sink = _LineHasher(tmp)
+        sink = LineHasher(tmp)
         for g in graphs:
             store.dump(sink, ox.RdfFormat.N_TRIPLES, from_graph=g)
         tmp.flush()

@@ -178,7 +178,23 @@ class DiskTransaction(Transaction):
         self._ox = None   # drop the handle so RocksDB closes
 
 
-class OxigraphStore(PyOxigraphStore):
+class _WorkerQueries:
+    """User queries of an on-disk store, run by query worker processes; the class says which generation
+    (_worker_request)."""
+
+    def query_serialized(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
+                         timeout_s=None, max_rows=None) -> Serialized:
+        return self._workers.run(self._worker_request(sparql, media_type, default_graphs, named_graphs, max_rows),
+                                 timeout_s)
+
+    async def query_serialized_async(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
+                                     timeout_s=None, max_rows=None, executor=None) -> Serialized:
+        # awaited on the worker's pipe from the event loop: no thread (the executor is not needed)
+        return await self._workers.run_async(
+            self._worker_request(sparql, media_type, default_graphs, named_graphs, max_rows), timeout_s)
+
+
+class OxigraphStore(_WorkerQueries, PyOxigraphStore):
     def __init__(self, path: str | os.PathLike, *, workers: int | None = None):
         self.path = Path(path)
         try:
@@ -246,17 +262,6 @@ class OxigraphStore(PyOxigraphStore):
         gen = self._view()
         folder = str(self.path / gen.name) if gen.name != EMPTY else None
         return (gen.name, folder, sparql, media_type, default_graphs, named_graphs, max_rows)
-
-    def query_serialized(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
-                         timeout_s=None, max_rows=None) -> Serialized:
-        return self._workers.run(self._worker_request(sparql, media_type, default_graphs, named_graphs, max_rows),
-                                 timeout_s)
-
-    async def query_serialized_async(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
-                                     timeout_s=None, max_rows=None, executor=None) -> Serialized:
-        # awaited on the worker's pipe from the event loop: no thread (the executor is not needed)
-        return await self._workers.run_async(
-            self._worker_request(sparql, media_type, default_graphs, named_graphs, max_rows), timeout_s)
 
     # --- writing -------------------------------------------------------------------------------------------
 
@@ -347,7 +352,7 @@ class OxigraphStore(PyOxigraphStore):
         self._live_key = None
 
 
-class PinnedStore(PyOxigraphStore):
+class PinnedStore(_WorkerQueries, PyOxigraphStore):
     """A read-only view of one generation (see OxigraphStore.snapshot)."""
 
     def __init__(self, gen: Generation, workers: QueryWorkers, path: Path):
@@ -366,16 +371,6 @@ class PinnedStore(PyOxigraphStore):
         check_query(sparql)
         folder = str(self._path / self._pinned.name) if self._pinned.name != EMPTY else None
         return (self._pinned.name, folder, sparql, media_type, default_graphs, named_graphs, max_rows)
-
-    def query_serialized(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
-                         timeout_s=None, max_rows=None) -> Serialized:
-        return self._workers.run(self._worker_request(sparql, media_type, default_graphs, named_graphs, max_rows),
-                                 timeout_s)
-
-    async def query_serialized_async(self, sparql, media_type, *, default_graphs=None, named_graphs=None,
-                                     timeout_s=None, max_rows=None, executor=None) -> Serialized:
-        return await self._workers.run_async(
-            self._worker_request(sparql, media_type, default_graphs, named_graphs, max_rows), timeout_s)
 
     @contextmanager
     def transaction(self):

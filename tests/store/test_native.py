@@ -5,7 +5,7 @@ import io
 
 import pyoxigraph as ox
 
-from kg.store.oxicore import _LineHasher, _union_ntriples, top_level_limit
+from kg.store.oxicore import LineHasher, _union_ntriples, top_level_limit
 
 
 def test_top_level_limit():
@@ -18,11 +18,11 @@ def test_top_level_limit():
 
 def test_line_hasher_sees_repeats_across_writes():
     out = io.BytesIO()
-    h = _LineHasher(out)
+    h = LineHasher(out)
     for piece in (b"<a> <b> <c> .\n<a> <b> ", b"<d> .\n", b"<a> <b> <c> .\n"):
         h.write(piece)
     assert h.lines == 3 and out.getvalue().count(b"\n") == 3 and h.has_repeats()
-    h = _LineHasher(io.BytesIO())
+    h = LineHasher(io.BytesIO())
     h.write(b"".join(b"<a> <b> \"%d\" .\n" % i for i in range(1200)))
     assert not h.has_repeats()
     part = next(p for p in h.hashes if p)
