@@ -293,6 +293,9 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     gone = [(p, g) for p, (_, graphs) in previous.items() for g in graphs
             if p not in present and any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)]
 
+    before = store.generation()
+    # the citation index of the state this build starts from, to update rather than recompute (see the end)
+    old_citations = _saved_citations(store, before) if todo or gone else None
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
     bar = tqdm(total=len(todo), unit="report", desc="build", disable=not progress, file=sys.stderr)
 
@@ -310,6 +313,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     # Withdrawals (rare) keep the scan of every entity: their graphs go in a transaction before the reports', so
     # a build killed in between must leave the next build a way to find what they pointed at.
     orphan_scan = full or bool(gone)
+    changed: set[str] = set()   # report graphs written or removed: the citation index re-reads them
     ontology = list(ontology_graph())
     write_ontology = not _ontology_stored(store, ontology_g, ontology)
     if write_ontology or gone:
@@ -324,6 +328,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                     forget(tx, g)
                 if p not in summary.withdrawn:
                     summary.withdrawn.append(p)
+                changed.add(g)
 
     written: set[str] = set()   # report graphs written by this build
 
@@ -351,6 +356,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                     else:
                         tx.remove_graph(old)
                         forget(tx, old)
+                        changed.add(old)
                 # the workers' N-Triples go to the store as text: no term objects are built in this process
                 tx.replace_graph_ntriples(o.graph, o.report_nt)
                 # Reports share agencies, instruments and regions: an entity triple most reports repeat is written
@@ -364,6 +370,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                     set_records(tx, o.graph, o.path, o.file_hash)
                 written.add(o.graph)
                 built_graphs.add(o.graph)
+                changed.add(o.graph)
             if check_orphans and scan:
                 tx.update(ORPHANS.format(entities=entities_g, ontology=ontology_g, values=""))
             elif candidates:
@@ -422,5 +429,25 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         bar.close()
         if pool:
             pool.shutdown(cancel_futures=True)
+    if store.generation() != before:
+        _refresh_citations(store, old_citations, changed, log)
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+def _saved_citations(store, gen: str):
+    from kg.publish import citations
+    try:
+        return citations.load_saved_index(store, gen)
+    except Exception:  # noqa: BLE001 -- only a head start: without it the index is computed from scratch
+        return None
+
+
+def _refresh_citations(store, old, changed: set[str], log) -> None:
+    """The new generation's citation index, saved beside the store now rather than computed by the first server
+    request after the build (a few seconds at 10,000 reports). Its failure costs only that head start."""
+    from kg.publish import citations
+    try:
+        citations.refresh(store, old, changed)
+    except Exception as exc:  # noqa: BLE001 -- the data is published; the server computes the index itself
+        log(f"warning: citation index not saved ({type(exc).__name__}: {exc}); the server will compute it")

@@ -9,26 +9,16 @@ bounded by LIMIT and grouped in the store, so these pages stay fast on a large c
 """
 from __future__ import annotations
 
-import json
-import logging
-import os
 import re
-from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.rdf.namespaces import GK, OA
+from kg.publish.citations import CITES, PREFIXES, CitationIndex, load_or_build
 from kg.web.charts import KIND_COLORS, bipartite, kind_color, stacked_bars
 from kg.web.service import KGService, iri_ref, literal, local_name
 
-ELI = "http://data.europa.eu/eli/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PREFIXES = (f"PREFIX gk: <{GK}>\nPREFIX oa: <{OA}>\nPREFIX eli: <{ELI}>\nPREFIX skos: <{SKOS}>\n"
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
-CITES = "{ ?r gk:cites ?inst } UNION { ?r gk:hasInitiative ?via . ?via gk:cites ?inst }"
 KIND_ORDER = list(KIND_COLORS)
 _PLACE = "省市区县州旗盟"
-log = logging.getLogger("kg.web")
 
 
 def _kinds(svc: KGService, lang: str) -> dict[str, dict]:
@@ -59,169 +49,6 @@ def agency_kind_key(alt_labels: list[str]) -> str | None:
         if len(a) >= 3 and a[0] in _PLACE:
             return a[1:]
     return None
-
-
-INDEX_VERSION = 2
-HUBS = 10   # instruments and agencies (each) whose pages are computed ahead and remembered per generation
-# The rows a CitationIndex is made of: name -> (SPARQL giving them, variables in order). One pass over the store.
-INDEX_TABLES = {
-    "cites": (f"SELECT DISTINCT ?r ?inst WHERE {{ ?r a gk:Report . {CITES} }}", ("r", "inst")),
-    "years": ("SELECT DISTINCT ?r ?y WHERE { ?r a gk:Report ; gk:yearCovered ?y }", ("r", "y")),
-    "issued": ("SELECT DISTINCT ?r ?a WHERE { ?r gk:issuedBy ?a }", ("r", "a")),
-    "kinds": ("SELECT ?inst ?no WHERE { ?inst eli:type_document/skos:notation ?no }", ("inst", "no")),
-    "agencies": ("SELECT ?ag ?reg ?code WHERE { ?ag a gk:Agency . "
-                 "OPTIONAL { ?ag gk:region ?reg . ?reg gk:regionCode ?code } }", ("ag", "reg", "code")),
-    "alts": ("SELECT ?ag ?alt WHERE { ?ag a gk:Agency ; skos:altLabel ?alt }", ("ag", "alt")),
-    "labels": ("SELECT DISTINCT ?s ?l WHERE { { ?s a gk:LegalInstrument } UNION { ?s a gk:Agency } "
-               "?s rdfs:label ?l }", ("s", "l")),
-}
-
-
-class CitationIndex:
-    """Who cites what, for the whole store, built once per data generation from one pass of seven queries (on one
-    snapshot, so they agree), so hub pages and the researcher stored queries never aggregate per request: they
-    are a few dictionary look-ups. Saved to a compact JSON file keyed by the generation (see load_or_build), so
-    other server processes and restarts load it in milliseconds instead of recomputing it.
-
-    IRIs are interned (one str object each); sets of instruments per agency are built on first use."""
-
-    def __init__(self, tables: dict[str, list[tuple]]):
-        self.tables = tables
-        self.by_report: dict[str, list[str]] = {}    # report -> instruments it cites (directly or via initiatives)
-        self.by_inst: dict[str, list[str]] = {}      # instrument -> reports citing it
-        for rep, inst in tables["cites"]:
-            self.by_report.setdefault(rep, []).append(inst)
-            self.by_inst.setdefault(inst, []).append(rep)
-        self.years: dict[str, list[str]] = {}        # report -> every year it covers
-        self.by_year: dict[str, list[str]] = {}      # year -> reports covering it
-        for rep, y in tables["years"]:
-            self.years.setdefault(rep, []).append(y)
-            self.by_year.setdefault(y, []).append(rep)
-        self.year: dict[str, str] = {rep: min(ys) for rep, ys in self.years.items()}   # the first one
-        self.issuers: dict[str, list[str]] = {}      # report -> agencies
-        self.by_agency: dict[str, list[str]] = {}    # agency -> reports it issued
-        for rep, ag in tables["issued"]:
-            self.issuers.setdefault(rep, []).append(ag)
-            self.by_agency.setdefault(ag, []).append(rep)
-        self.kind: dict[str, str] = {}               # instrument -> kind notation (the first)
-        self.kinds: dict[str, set] = {}              # instrument -> every kind notation
-        for inst, no in tables["kinds"]:
-            self.kind.setdefault(inst, no)
-            self.kinds.setdefault(inst, set()).add(no)
-        self.agencies: set[str] = set()
-        self.region: dict[str, tuple[str, str]] = {}  # agency -> (region IRI, region code), the first
-        self.region_codes: dict[str, list[str]] = {}  # agency -> every region code
-        for ag, reg, code in tables["agencies"]:
-            self.agencies.add(ag)
-            if code:
-                self.region_codes.setdefault(ag, []).append(code)
-                if ag not in self.region:
-                    self.region[ag] = (reg, code)
-        self.alts: dict[str, list[str]] = {}
-        for ag, alt in tables["alts"]:
-            self.alts.setdefault(ag, []).append(alt)
-        self.label: dict[str, str] = {}              # rdfs:label of instruments and agencies (the least, if several)
-        self.n_labels: dict[str, int] = {}
-        for s, lab in tables["labels"]:
-            self.n_labels[s] = self.n_labels.get(s, 0) + 1
-            if s not in self.label or lab < self.label[s]:
-                self.label[s] = lab
-        self._insts_of: dict[str, frozenset] = {}
-        # the pages whose queries are slowest (most incoming links): warmed and remembered per generation
-        self.hubs: list[str] = (sorted(self.by_inst, key=lambda i: (-len(self.by_inst[i]), i))[:HUBS]
-                                + sorted(self.by_agency, key=lambda a: (-len(self.by_agency[a]), a))[:HUBS])
-
-    @classmethod
-    def from_store(cls, store) -> "CitationIndex":
-        snap = store.snapshot()   # one generation for every table, even if a build commits meanwhile
-        intern: dict[str, str] = {}
-        tables = {}
-        for name, (q, cols) in INDEX_TABLES.items():
-            tables[name] = [tuple(intern.setdefault(str(r[c]), str(r[c])) if c in r else "" for c in cols)
-                            for r in snap.query(PREFIXES + q).rows]
-        return cls(tables)
-
-    def to_json(self, generation: str) -> bytes:
-        """Every string once, tables as flat lists of string numbers: about 1/5 of the size of plain rows."""
-        ids: dict[str, int] = {}
-        flat = {name: [ids.setdefault(x, len(ids)) for row in rows for x in row] for name, rows in self.tables.items()}
-        return json.dumps({"version": INDEX_VERSION, "generation": generation, "strings": list(ids), "tables": flat},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-    @classmethod
-    def from_json(cls, data: bytes, generation: str) -> "CitationIndex | None":
-        doc = json.loads(data)
-        if doc.get("version") != INDEX_VERSION or doc.get("generation") != generation:
-            return None
-        strings = doc["strings"]
-        tables = {}
-        for name, (_, cols) in INDEX_TABLES.items():
-            it = iter([strings[k] for k in doc["tables"][name]])
-            tables[name] = list(zip(*[it] * len(cols)))
-        return cls(tables)
-
-    def insts_of(self, agency: str) -> frozenset:
-        """Instruments cited by any report of the agency."""
-        got = self._insts_of.get(agency)
-        if got is None:
-            got = self._insts_of[agency] = frozenset(x for rep in self.by_agency.get(agency, ())
-                                                     for x in self.by_report.get(rep, ()))
-        return got
-
-
-def cache_file(store, gen: str, name: str) -> Path | None:
-    """<store>/web-cache/<name>-<generation>-<folder identity>.json for the on-disk store, else None. The
-    folder's inode and ctime join the name so a store rebuilt from scratch (generation names start over) never
-    picks up an old file."""
-    folder = getattr(store, "path", None)
-    if folder is None or not isinstance(folder, Path):
-        return None
-    try:
-        st = os.stat(folder / gen)
-    except OSError:
-        return None
-    return folder / "web-cache" / f"{name}-{gen}-{st.st_ino}-{st.st_ctime_ns}.json"
-
-
-def save_cache_file(path: Path, name: str, data: bytes) -> None:
-    """Written atomically (another process reads a whole file or none); `name` files of other generations are
-    removed."""
-    try:
-        path.parent.mkdir(exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        for old in path.parent.glob(f"{name}-*"):
-            if old != path and not old.name.endswith(".tmp"):
-                old.unlink(missing_ok=True)
-    except OSError as exc:        # a read-only store folder: everything still works, in memory
-        log.warning("cannot save %s: %s", path, exc)
-
-
-def load_saved_index(store, gen: str) -> CitationIndex | None:
-    """The generation's index from its file, if one was saved (by this or another server process)."""
-    path = cache_file(store, gen, "citation-index")
-    if path is None or not path.exists():
-        return None
-    try:
-        return CitationIndex.from_json(path.read_bytes(), gen)
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        log.warning("ignoring an unreadable citation index file %s", path)
-        return None
-
-
-def load_or_build(store) -> CitationIndex:
-    """The index of the store's live generation: from its file when one was saved, else computed from the store
-    and saved for the other processes and the next start."""
-    gen = store.generation()
-    ix = load_saved_index(store, gen)
-    if ix is not None:
-        return ix
-    ix = CitationIndex.from_store(store)
-    path = cache_file(store, gen, "citation-index")
-    if path is not None and store.generation() == gen:
-        save_cache_file(path, "citation-index", ix.to_json(gen))
-    return ix
 
 
 def citation_index(svc: KGService, wait: bool = True) -> CitationIndex | None:

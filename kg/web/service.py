@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from kg.config import Settings
+from kg.publish import citations
 from kg.rdf.namespaces import GK, OA, SCHEMA, bind_prefixes
 from kg.store.base import Store
 from kg.web.i18n import LABEL_PREFS, TERM_LABELS
@@ -221,14 +222,13 @@ class KGService:
     def load_saved(self, gen: str) -> None:
         """Only loads files (tens of ms), never computes: the app calls it before it serves, so even the first
         request after start-up finds the citation index and the hubs' queries in memory."""
-        from kg.web import analytics
         if self.memo.peek(gen, "citation_index") is None:
-            ix = analytics.load_saved_index(self.store, gen)
+            ix = citations.load_saved_index(self.store, gen)
             if ix is not None:
                 self.memo.put(gen, "citation_index", ix)
         if self.memo.peek(gen, "hub_pages_loaded") is not None:
             return
-        path = analytics.cache_file(self.store, gen, "hub-pages")
+        path = citations.cache_file(self.store, gen, "hub-pages")
         if path is None or not path.exists():
             return
         try:
@@ -254,8 +254,7 @@ class KGService:
     def save_hub_pages(self, gen: str) -> None:
         """The hubs' remembered queries, quotes and views (zh and en), and the labels looked up so far, as
         <store>/web-cache/hub-pages-…"""
-        from kg.web import analytics
-        path = analytics.cache_file(self.store, gen, "hub-pages")
+        path = citations.cache_file(self.store, gen, "hub-pages")
         if path is None or self.store.generation() != gen:
             return
         queries = [[k[1], k[2], [{v: _term_json(t) for v, t in r.items()} for r in rows]]
@@ -266,7 +265,7 @@ class KGService:
         quotes = [[k[1], v] for k, v in items if k[0] == "first_quotes"]
         views = [[*k, v] for k, v in items if k[0] in ("instrument_view", "agency_view")]   # plain JSON values
         doc = {"generation": gen, "queries": queries, "first_quotes": quotes, "views": views, "labels": labels}
-        analytics.save_cache_file(path, "hub-pages", json.dumps(doc, ensure_ascii=False,
+        citations.save_cache_file(path, "hub-pages", json.dumps(doc, ensure_ascii=False,
                                                                 separators=(",", ":")).encode("utf-8"))
 
     def _count(self, q: str, memo: bool = False) -> int:

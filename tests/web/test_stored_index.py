@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kg.config import Settings
+from kg.publish import citations
 from kg.store.oxigraph import OxigraphStore
 from kg.web import analytics, queries
 from kg.web.app import create_app
@@ -85,7 +86,7 @@ LIMITS = {"instruments-cited-by-agency": (queries.ROW_LIMIT, "reports"), "most-c
 
 def test_index_answers_equal_the_sparql(built):
     _, store, svc = built
-    ix = analytics.CitationIndex.from_store(store)
+    ix = citations.CitationIndex.from_store(store)
     assert len(ix.by_report) > N_REPORTS // 2 and len(ix.by_year) >= 2
     cases = _params(ix)
     assert {s for s, _ in cases} == set(queries.FROM_INDEX)
@@ -105,16 +106,16 @@ def test_index_answers_equal_the_sparql(built):
 def test_index_file_is_reused_and_keyed_by_generation(built):
     _, store, _ = built
     gen = store.generation()
-    path = analytics.cache_file(store, gen, "citation-index")
+    path = citations.cache_file(store, gen, "citation-index")
     path.unlink(missing_ok=True)
-    first = analytics.load_or_build(store)
+    first = citations.load_or_build(store)
     assert path.exists()
-    again = analytics.CitationIndex.from_json(path.read_bytes(), gen)
+    again = citations.CitationIndex.from_json(path.read_bytes(), gen)
     assert again.by_inst == first.by_inst and again.years == first.years and again.label == first.label
-    assert analytics.CitationIndex.from_json(path.read_bytes(), gen + "x") is None   # another generation: not used
+    assert citations.CitationIndex.from_json(path.read_bytes(), gen + "x") is None   # another generation: not used
     path.write_bytes(b"{not json")              # a damaged file is ignored and rewritten
-    assert analytics.load_or_build(store).by_report == first.by_report
-    assert analytics.CitationIndex.from_json(path.read_bytes(), gen) is not None
+    assert citations.load_or_build(store).by_report == first.by_report
+    assert citations.CitationIndex.from_json(path.read_bytes(), gen) is not None
 
 
 def test_stored_query_json_from_the_index_over_http(built):
@@ -151,7 +152,7 @@ def test_hub_pages_saved_then_answered_without_store_queries(built):
     warmed = KGService(store, settings)
     warmed.warm()
     gen = store.generation()
-    assert analytics.cache_file(store, gen, "hub-pages").exists()
+    assert citations.cache_file(store, gen, "hub-pages").exists()
     hub = analytics.citation_index(warmed).hubs[0]
     t = __import__("kg.web.i18n", fromlist=["translator"]).translator("en")
     want_entity, want_view = warmed.entity(hub, "en"), analytics.instrument_view(warmed, hub, "en", t)
@@ -175,7 +176,7 @@ def test_hub_pages_saved_then_answered_without_store_queries(built):
 
 def test_network_edges_from_the_index_equal_the_sparql(built):
     _, store, svc = built
-    ix = analytics.CitationIndex.from_store(store)
+    ix = citations.CitationIndex.from_store(store)
     codes = sorted({c for cs in ix.region_codes.values() for c in cs})
     kinds = sorted({k for ks in ix.kinds.values() for k in ks})
     year = max(ix.by_year, key=lambda y: len(ix.by_year[y]))
