@@ -68,7 +68,7 @@ def gzip_bytes(data: bytes) -> bytes:
 def canonical_ntriples(nt_text: str | bytes) -> tuple[bytes, int] | None:
     """The graph as the store gives it back, and its triple count; None when it holds a blank node (the store
     renames those, so a piece could not stand for the stored graph). It goes through an in-memory pyoxigraph store
-    because storing changes some literals (pyoxigraph 0.5 keeps "5"^^xsd:nonNegativeInteger as "5"^^xsd:integer),
+    because storing normalises some literals (pyoxigraph 0.5 writes language tags in lower case, integer-derived types as xsd:integer),
     and written as pyoxigraph writes it, so that equal triples are equal lines in pieces and store-dumped graphs."""
     data = nt_text.encode() if isinstance(nt_text, str) else nt_text
     mem = ox.Store()

@@ -64,7 +64,7 @@ STATUS = {"done": SCHEMA.CompletedActionStatus, "planned": SCHEMA.PotentialActio
 _A, _ANNOTATION, _MOTIVATED_BY, _HAS_BODY, _HAS_TARGET = RDF.type, OA.Annotation, OA.motivatedBy, OA.hasBody, OA.hasTarget
 _GENERATED_BY, _SPECIFIC, _HAS_SOURCE, _HAS_SELECTOR = PROV.wasGeneratedBy, OA.SpecificResource, OA.hasSource, OA.hasSelector
 _QUOTE, _EXACT, _PREFIX, _SUFFIX = OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix
-_POSITION, _START, _END, _NNI = OA.TextPositionSelector, OA.start, OA.end, XSD.nonNegativeInteger
+_POSITION, _START, _END, _INTEGER = OA.TextPositionSelector, OA.start, OA.end, XSD.integer
 
 
 class ReportGraphs:
@@ -213,8 +213,11 @@ def _zh(value: str) -> Literal:
 
 @lru_cache(maxsize=65_536)
 def _offset(n: int) -> Literal:
-    # Cached: every annotation has two offsets, and Literal(int) is the costliest term to make.
-    return Literal(n, datatype=_NNI)
+    """An offset as the store publishes it. Web Annotation ranges oa:start/oa:end over xsd:nonNegativeInteger, but
+    Oxigraph keeps every integer-derived type as xsd:integer, so a graph mapped with the derived type would not be
+    the graph published (nor would it conform to shapes/, which checks the published form: xsd:integer, >= 0).
+    Cached: every annotation has two offsets, and Literal(int) is the costliest term to make."""
+    return Literal(n, datatype=_INTEGER)
 
 
 def _file_name(source_name: str) -> str:
