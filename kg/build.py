@@ -313,9 +313,11 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     # Withdrawals (rare) keep the scan of every entity: their graphs go in a transaction before the reports', so
     # a build killed in between must leave the next build a way to find what they pointed at.
     orphan_scan = full or bool(gone)
-    changed: set[str] = set()   # report graphs written or removed: the citation index re-reads them
     ontology = list(ontology_graph())
     write_ontology = not _ontology_stored(store, ontology_g, ontology)
+    changed: set[str] = set()   # report graphs written or removed: the citation index re-reads them
+    # entities whose descriptions this build adds to or may prune: the citation index re-reads them (None: all)
+    touched: set[str] | None = None if write_ontology or orphan_scan else set()
     if write_ontology or gone:
         with store.transaction() as tx:  # the ontology and withdrawals: a transaction of their own
             if write_ontology:
@@ -333,6 +335,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     written: set[str] = set()   # report graphs written by this build
 
     def commit(batch: list[Outcome]):
+        nonlocal touched
         accepted = [o for o in batch if o.status == "accepted"]
         check_orphans = bool(summary.withdrawn) or any(o.path in previous for o in accepted)
         replaced = sorted({o.graph for o in accepted} | {old for o in accepted
@@ -341,6 +344,10 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         candidates: set[str] = set()
         if check_orphans and not scan:
             candidates = _referenced(store, replaced)
+        if check_orphans and scan:
+            touched = None
+        elif touched is not None:
+            touched |= candidates
         if not accepted and not candidates and not (check_orphans and scan):
             return   # nothing to write: no new generation
         entity_lines: set[str] = set()   # entity triples already added in this transaction (see below)
@@ -363,6 +370,8 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                 # once per transaction (the store has set semantics, so the content is the same).
                 new_lines = [line for line in o.entities_nt.split("\n") if line and line not in entity_lines]
                 entity_lines.update(new_lines)
+                if touched is not None:
+                    touched.update(line[1:line.index(">")] for line in new_lines if line.startswith("<"))
                 tx.add_ntriples(entities_g, "\n".join(new_lines))
                 if o.graph in written:   # a second file of the same report in this build: both are recorded
                     tx.add(build_g, _build_record(o.graph, o.path, o.file_hash))
@@ -430,7 +439,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         if pool:
             pool.shutdown(cancel_futures=True)
     if store.generation() != before:
-        _refresh_citations(store, old_citations, changed, log)
+        _refresh_citations(store, old_citations, changed, touched, log)
     summary.seconds = time.monotonic() - t0
     return summary
 
@@ -443,11 +452,11 @@ def _saved_citations(store, gen: str):
         return None
 
 
-def _refresh_citations(store, old, changed: set[str], log) -> None:
+def _refresh_citations(store, old, changed: set[str], touched: set[str] | None, log) -> None:
     """The new generation's citation index, saved beside the store now rather than computed by the first server
     request after the build (a few seconds at 10,000 reports). Its failure costs only that head start."""
     from kg.publish import citations
     try:
-        citations.refresh(store, old, changed)
+        citations.refresh(store, old, changed, touched)
     except Exception as exc:  # noqa: BLE001 -- the data is published; the server computes the index itself
         log(f"warning: citation index not saved ({type(exc).__name__}: {exc}); the server will compute it")

@@ -6,8 +6,9 @@ stored queries (kg.web.analytics, kg.web.queries), so those never aggregate over
 
 A CitationIndex is a handful of tables of strings. Three are rows of report graphs (each row carries its graph),
 so a build that rewrote a few graphs updates them by dropping those graphs' rows and re-reading only those graphs;
-the four tables of shared entities (instrument kinds, agencies and regions, alternative labels, labels) are small
-and are re-read whole. The result is the same as computing it from scratch (tests hold it to that).
+the four tables of shared entities (instrument kinds, agencies and regions, alternative labels, labels) are keyed
+by entity, and only the entities whose descriptions the build added to or pruned are re-read. The result is the
+same as computing it from scratch (tests hold it to that).
 """
 from __future__ import annotations
 
@@ -40,13 +41,14 @@ GRAPH_TABLES = {
     "issued": ("SELECT DISTINCT ?g ?r ?a WHERE { {values}GRAPH ?g { ?r a gk:Report ; gk:issuedBy ?a } }",
                ("g", "r", "a")),
 }
+# The tables of shared entities, keyed by their first variable ?e: `{values}` restricts them to some entities.
 ENTITY_TABLES = {
-    "kinds": ("SELECT ?inst ?no WHERE { ?inst eli:type_document/skos:notation ?no }", ("inst", "no")),
-    "agencies": ("SELECT ?ag ?reg ?code WHERE { ?ag a gk:Agency . "
-                 "OPTIONAL { ?ag gk:region ?reg . ?reg gk:regionCode ?code } }", ("ag", "reg", "code")),
-    "alts": ("SELECT ?ag ?alt WHERE { ?ag a gk:Agency ; skos:altLabel ?alt }", ("ag", "alt")),
-    "labels": ("SELECT DISTINCT ?s ?l WHERE { { ?s a gk:LegalInstrument } UNION { ?s a gk:Agency } "
-               "?s rdfs:label ?l }", ("s", "l")),
+    "kinds": ("SELECT ?e ?no WHERE { {values}?e eli:type_document/skos:notation ?no }", ("e", "no")),
+    "agencies": ("SELECT ?e ?reg ?code WHERE { {values}?e a gk:Agency . "
+                 "OPTIONAL { ?e gk:region ?reg . ?reg gk:regionCode ?code } }", ("e", "reg", "code")),
+    "alts": ("SELECT ?e ?alt WHERE { {values}?e a gk:Agency ; skos:altLabel ?alt }", ("e", "alt")),
+    "labels": ("SELECT DISTINCT ?e ?l WHERE { {values}{ ?e a gk:LegalInstrument } UNION { ?e a gk:Agency } "
+               "?e rdfs:label ?l }", ("e", "l")),
 }
 INDEX_TABLES = {**GRAPH_TABLES, **ENTITY_TABLES}
 VALUES_CHUNK = 200          # graphs per query when only some are re-read
@@ -108,24 +110,20 @@ class CitationIndex:
     def from_store(cls, store) -> "CitationIndex":
         snap = store.snapshot()   # one generation for every table, even if a build commits meanwhile
         intern: dict[str, str] = {}
-        tables = {name: _rows(snap, q.replace("{values}", ""), cols, intern) for name, (q, cols) in GRAPH_TABLES.items()}
-        tables.update(_entity_tables(snap, intern))
+        tables = {name: _rows(snap, q.replace("{values}", ""), cols, intern) for name, (q, cols) in INDEX_TABLES.items()}
         return cls(tables)
 
-    def updated(self, store, changed: Iterable[str]) -> "CitationIndex":
-        """This index with the rows of the `changed` report graphs (rewritten or withdrawn since) read again from
-        `store`; the entity tables are read again whole."""
-        snap = store.snapshot()
-        changed = sorted(set(changed))
-        gone = set(changed)
+    def updated(self, store, changed: Iterable[str], touched: Iterable[str] | None) -> "CitationIndex":
+        """This index with the rows of the `changed` report graphs (rewritten or withdrawn since) and of the
+        `touched` entities (whose descriptions may have gained or lost triples since) read again from `store`;
+        touched=None reads the entity tables again whole."""
         intern: dict[str, str] = {}
-        tables = {name: [tuple(intern.setdefault(x, x) for x in row) for row in rows if row[0] not in gone]
-                  for name, rows in self.tables.items() if name in GRAPH_TABLES}
-        for k in range(0, len(changed), VALUES_CHUNK):
-            values = "VALUES ?g { " + " ".join(f"<{g}>" for g in changed[k:k + VALUES_CHUNK]) + " } "
-            for name, (q, cols) in GRAPH_TABLES.items():
-                tables[name] += _rows(snap, q.replace("{values}", values), cols, intern)
-        tables.update(_entity_tables(snap, intern))
+        tables = _reread(store, self.tables, GRAPH_TABLES, set(changed), "g", intern)
+        if touched is None:
+            tables.update({name: _rows(store, q.replace("{values}", ""), cols, intern)
+                           for name, (q, cols) in ENTITY_TABLES.items()})
+        else:
+            tables.update(_reread(store, self.tables, ENTITY_TABLES, set(touched), "e", intern))
         return CitationIndex(tables)
 
     def report_graphs(self) -> set[str]:
@@ -164,8 +162,16 @@ def _rows(snap, query: str, cols, intern: dict) -> list[tuple]:
             for r in snap.query(PREFIXES + query).rows]
 
 
-def _entity_tables(snap, intern: dict) -> dict[str, list[tuple]]:
-    return {name: _rows(snap, q, cols, intern) for name, (q, cols) in ENTITY_TABLES.items()}
+def _reread(store, tables: dict, which: dict, keys: set[str], var: str, intern: dict) -> dict[str, list[tuple]]:
+    """The `which` tables with the rows whose first column is one of `keys` read again from the store."""
+    out = {name: [tuple(intern.setdefault(x, x) for x in row) for row in tables[name] if row[0] not in keys]
+           for name in which}
+    ordered = sorted(keys)
+    for k in range(0, len(ordered), VALUES_CHUNK):
+        values = f"VALUES ?{var} {{ " + " ".join(f"<{x}>" for x in ordered[k:k + VALUES_CHUNK]) + " } "
+        for name, (q, cols) in which.items():
+            out[name] += _rows(store, q.replace("{values}", values), cols, intern)
+    return out
 
 
 # -- beside the store ---------------------------------------------------------------------------------------
@@ -228,11 +234,13 @@ def load_or_build(store) -> CitationIndex:
     return ix
 
 
-def refresh(store, old: CitationIndex | None, changed: Iterable[str]) -> CitationIndex | None:
-    """After a build rewrote or withdrew the report graphs `changed`: save the live generation's index, so the
-    first page a server shows after the build already has it. `old` is the index of the generation the build
-    started from (load_saved_index before the build), None if there was none: then, or when many graphs changed,
-    it is computed from scratch. None (and nothing done) for a store without a folder to keep it in."""
+def refresh(store, old: CitationIndex | None, changed: Iterable[str],
+            touched: Iterable[str] | None = None) -> CitationIndex | None:
+    """After a build rewrote or withdrew the report graphs `changed`, and added to or removed from the
+    descriptions of the entities `touched` (None: of any entity): save the live generation's index, so the first
+    page a server shows after the build already has it. `old` is the index of the generation the build started
+    from (load_saved_index before the build), None if there was none: then, or when many graphs changed, it is
+    computed from scratch. None (and nothing done) for a store without a folder to keep it in."""
     snap = store.snapshot()   # the tables and the file name agree on one generation
     gen = snap.generation()
     if cache_file(store, gen, "citation-index") is None:
@@ -242,7 +250,7 @@ def refresh(store, old: CitationIndex | None, changed: Iterable[str]) -> Citatio
         return ix
     changed = set(changed)
     if old is not None and len(changed) <= FULL_PASS_OVER * max(1, len(old.report_graphs())):
-        ix = old.updated(snap, changed)
+        ix = old.updated(snap, changed, touched)
     else:
         ix = CitationIndex.from_store(snap)
     _save(store, gen, ix)

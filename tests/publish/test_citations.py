@@ -45,29 +45,35 @@ def test_build_saves_the_index_and_a_rebuild_updates_it(corpus_store, monkeypatc
     assert saved is not None, "the build saved no citation index for the generation it published"
     assert derived(saved) == derived(citations.CitationIndex.from_store(store))
 
-    # one report now cites one more law, another is withdrawn
-    files = sorted(corpus.glob("*.txt"))
-    changed, removed = files[3], files[7]
-    text = changed.read_text(encoding="utf-8")
-    cut = text.index("。", len(text) // 2) + 1
-    changed.write_text(text[:cut] + f"认真贯彻落实《{LAW}》。" + text[cut:], encoding="utf-8")
-    removed.unlink()
-
     calls = []
     real = citations.CitationIndex.updated
-    monkeypatch.setattr(citations.CitationIndex, "updated",
-                        lambda self, snap, graphs: calls.append(set(graphs)) or real(self, snap, graphs))
-    summary = build([str(corpus)], store, settings, jobs=1, progress=False)
-    assert len(summary.accepted) == 1 and len(summary.withdrawn) == 1, summary.line()
-    assert calls and len(calls[0]) == 2, "the rebuild did not update the previous index from the two changed graphs"
+    monkeypatch.setattr(citations.CitationIndex, "updated", lambda self, snap, graphs, touched: calls.append(
+        (set(graphs), None if touched is None else set(touched))) or real(self, snap, graphs, touched))
 
+    # one report now cites one more law: its graph and the entities it describes are re-read, nothing else
+    files = sorted(corpus.glob("*.txt"))
+    text = files[3].read_text(encoding="utf-8")
+    cut = text.index("。", len(text) // 2) + 1
+    files[3].write_text(text[:cut] + f"认真贯彻落实《{LAW}》。" + text[cut:], encoding="utf-8")
+    assert len(build([str(corpus)], store, settings, jobs=1, progress=False).accepted) == 1
     new = citations.load_saved_index(store, store.generation())
-    assert new is not None and store.generation() != gen
     want = citations.CitationIndex.from_store(store)
-    assert derived(new) == derived(want)
-    assert len(new.by_report) == 15
+    assert new is not None and derived(new) == derived(want)
     law = [iri for iri, label in want.label.items() if label == LAW]
-    assert law and any(law[0] in insts for insts in new.by_report.values())
+    assert law and law[0] in new.by_inst and law[0] not in saved.by_inst
+    graphs, touched = calls[-1]
+    assert len(graphs) == 1 and touched is not None and law[0] in touched
+    assert len(touched & set(want.label)) < len(want.label) // 2, "a one-report rebuild re-read most entities"
+
+    # another is withdrawn: entities may have been pruned anywhere, so the entity tables are read whole
+    files[7].unlink()
+    summary = build([str(corpus)], store, settings, jobs=1, progress=False)
+    assert len(summary.withdrawn) == 1, summary.line()
+    graphs, touched = calls[-1]
+    assert len(graphs) == 1 and touched is None
+    new = citations.load_saved_index(store, store.generation())
+    assert new is not None and derived(new) == derived(citations.CitationIndex.from_store(store))
+    assert len(new.by_report) == 15
 
 
 def test_many_changes_recompute_from_scratch(corpus_store, monkeypatch):
