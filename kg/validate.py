@@ -205,33 +205,39 @@ def _anchor_triples(graphs) -> list:
     return [t for g in graphs for t in g if t[1] in keep]
 
 
+# rdflib Namespace attributes build a new URIRef (and check it) on every access: looked up once
+_TYPE, _ANNOTATION, _SPECIFIC, _CONTENT = RDF.type, OA.Annotation, OA.SpecificResource, GK.content
+_HAS_TARGET, _HAS_SOURCE, _HAS_SELECTOR = OA.hasTarget, OA.hasSource, OA.hasSelector
+_QUOTE, _POSITION, _EXACT, _START, _END = OA.TextQuoteSelector, OA.TextPositionSelector, OA.exact, OA.start, OA.end
+
+
 def _anchor_results(data: Index) -> list[Result]:
     """The two-hop checks of each annotation (see the module doc)."""
     results = []
     texts: dict = {}
-    for annotation in data.subjects(RDF.type, OA.Annotation):
-        target = data.value(annotation, OA.hasTarget)
+    for annotation in data.subjects(_TYPE, _ANNOTATION):
+        target = data.value(annotation, _HAS_TARGET)
         if target is None:
             continue   # reported by SHACL
         where = str(annotation)
-        if (target, RDF.type, OA.SpecificResource) not in data:
+        if (target, _TYPE, _SPECIFIC) not in data:
             results.append(Result(where, "oa:hasTarget", "the annotation's target is not an oa:SpecificResource"))
             continue
-        source = data.value(target, OA.hasSource)
+        source = data.value(target, _HAS_SOURCE)
         if source is None:
             continue   # reported by SHACL
         if source not in texts:
-            content = data.value(source, GK.content)
+            content = data.value(source, _CONTENT)
             texts[source] = str(content) if isinstance(content, Literal) else None
             if texts[source] is None:
                 results.append(Result(str(source), "gk:content",
                                       "an annotation target's source has no stored text (gk:content) to quote from"))
         text = texts[source]
         quote = position = None
-        for selector in data.objects(target, OA.hasSelector):
-            if (selector, RDF.type, OA.TextQuoteSelector) in data:
+        for selector in data.objects(target, _HAS_SELECTOR):
+            if (selector, _TYPE, _QUOTE) in data:
                 quote = selector
-            elif (selector, RDF.type, OA.TextPositionSelector) in data:
+            elif (selector, _TYPE, _POSITION) in data:
                 position = selector
         if quote is None:
             results.append(Result(where, "oa:hasTarget/oa:hasSelector",
@@ -241,7 +247,7 @@ def _anchor_results(data: Index) -> list[Result]:
                                   "the annotation has no oa:TextPositionSelector (start/end)"))
         if quote is None or position is None or text is None:
             continue
-        exact, start, end = data.value(quote, OA.exact), data.value(position, OA.start), data.value(position, OA.end)
+        exact, start, end = data.value(quote, _EXACT), data.value(position, _START), data.value(position, _END)
         try:
             a, b = int(start), int(end)
         except (TypeError, ValueError):
@@ -414,6 +420,22 @@ class _UnionStore(SimpleMemory):
         pass
 
 
+class _IndexedGraph(Graph):
+    """A Graph over a _UnionStore whose objects(s, p) and subjects(p, o), the look-ups pySHACL makes for every
+    focus node and path, read the store's indexes directly instead of going through Graph.triples and the
+    store's generator (two generator layers per call, ~10^5 calls per batch)."""
+
+    def objects(self, subject=None, predicate=None, unique=False):
+        if subject is not None and type(predicate) is URIRef:
+            return iter(self.store._SimpleMemory__spo.get(subject, _EMPTY).get(predicate, _EMPTY))
+        return super().objects(subject, predicate, unique)
+
+    def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002 -- rdflib's parameter name
+        if object is not None and type(predicate) is URIRef:
+            return iter(self.store._SimpleMemory__pos.get(predicate, _EMPTY).get(object, _EMPTY))
+        return super().subjects(predicate, object, unique)
+
+
 class _UnionIndex:
     """The lookups `_anchor_results` makes (kg.rdf.shacl.Index's), answered from a _UnionStore's own indexes."""
 
@@ -482,4 +504,4 @@ def _disjoint_union(parts: list[list]) -> Graph | None:
             continue
         get = names.get
         store.fill((get(s, s), p, get(o, o)) for s, p, o in own)
-    return Graph(store=store, bind_namespaces="none")
+    return _IndexedGraph(store=store, bind_namespaces="none")
