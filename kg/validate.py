@@ -381,18 +381,40 @@ class _UnionStore(SimpleMemory):
     context_aware = True
     graph_aware = True
     _count = 0
+    _osp_built = True
 
     def fill(self, triples) -> None:
-        """Add triples (each once): SimpleMemory.add's three indexes filled in one loop, without its per-call
-        overhead and the exception it raises for every new key (the fill was ~40% of a batched validation)."""
-        spo, pos, osp = self._SimpleMemory__spo, self._SimpleMemory__pos, self._SimpleMemory__osp
+        """Add triples: SimpleMemory.add's subject and predicate indexes filled in one loop, without its per-call
+        overhead and the exception it raises for every new key. A key that may be a Literal (whose __hash__ is
+        Python code) is hashed once (setdefault); the others are looked up first, which allocates nothing. The
+        object index is built only if a pattern needs it (pySHACL's do not)."""
+        spo, pos = self._SimpleMemory__spo, self._SimpleMemory__pos
         n = 0
-        for s, p, o in triples:   # setdefault: one hash of each key (a Literal's __hash__ is Python code)
+        for s, p, o in triples:
             n += 1
-            spo.setdefault(s, {}).setdefault(p, {})[o] = 1
-            pos.setdefault(p, {}).setdefault(o, {})[s] = 1
-            osp.setdefault(o, {}).setdefault(s, {})[p] = 1
+            by_p = spo.get(s)
+            if by_p is None:
+                by_p = spo[s] = {}
+            objs = by_p.get(p)
+            if objs is None:
+                objs = by_p[p] = {}
+            objs[o] = 1
+            by_o = pos.get(p)
+            if by_o is None:
+                by_o = pos[p] = {}
+            by_o.setdefault(o, {})[s] = 1
         self._count += n
+        self._osp_built = False
+
+    def _object_index(self) -> None:
+        if not self._osp_built:
+            osp = self._SimpleMemory__osp
+            osp.clear()
+            for s, by_p in self._SimpleMemory__spo.items():
+                for p, objs in by_p.items():
+                    for o in objs:
+                        osp.setdefault(o, {}).setdefault(s, {})[p] = 1
+            self._osp_built = True
 
     def add(self, triple, context, quoted=False):
         self.fill((triple,))
@@ -405,7 +427,13 @@ class _UnionStore(SimpleMemory):
             for x in self._SimpleMemory__spo.get(s, _EMPTY).get(p, _EMPTY):
                 yield (s, p, x), _NO_CONTEXTS
             return
+        if s is None and p is None and o is not None:
+            self._object_index()
         yield from super().triples(triple_pattern, context)
+
+    def remove(self, triple_pattern, context=None):
+        self._object_index()
+        super().remove(triple_pattern, context)
 
     def __len__(self, context=None):   # SimpleMemory counts by iterating, and pySHACL asks (bool(graph))
         return self._count
@@ -476,14 +504,17 @@ def _disjoint_union(parts: list[list]) -> Graph | None:
     mentioned, objects_of, sound = _shapes_facts()
     if not sound:
         return None
+    # rdflib hashes a Literal in Python (~1 µs, 10x an IRI), and a report has hundreds: literals are kept out of
+    # every set and dict here. They are never renamed and never subjects; one could only join two reports as a
+    # focus node reached through sh:targetObjectsOf, and then the batch is not merged at all.
     triples_of, terms_of = [], []
     owner: dict = {}          # term -> index of the one report using it, or -1 when several do
     for k, graphs in enumerate(parts):
-        own = set()
-        for g in graphs:
-            own.update(g)
+        own = [t for g in graphs for t in g]
+        if any(p in objects_of for _s, p, o in own if isinstance(o, Literal)):
+            return None
         terms = {s for s, _p, _o in own}
-        terms.update(o for _s, _p, o in own)
+        terms.update(o for _s, _p, o in own if not isinstance(o, Literal))
         triples_of.append(own)
         terms_of.append(terms)
         for t in terms:
@@ -494,7 +525,7 @@ def _disjoint_union(parts: list[list]) -> Graph | None:
     if fixed:
         for own in triples_of:
             for s, p, o in own:
-                if s in fixed or (o in fixed and p in objects_of):
+                if s in fixed or (p in objects_of and o in fixed):
                     return None
     store = _UnionStore()
     for k, own in enumerate(triples_of):
@@ -503,5 +534,5 @@ def _disjoint_union(parts: list[list]) -> Graph | None:
             store.fill(own)
             continue
         get = names.get
-        store.fill((get(s, s), p, get(o, o)) for s, p, o in own)
+        store.fill((get(s, s), p, o if isinstance(o, Literal) else get(o, o)) for s, p, o in own)
     return _IndexedGraph(store=store, bind_namespaces="none")
