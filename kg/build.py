@@ -372,7 +372,8 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                 entity_lines.update(new_lines)
                 if touched is not None:
                     touched.update(line[1:line.index(">")] for line in new_lines if line.startswith("<"))
-                tx.add_ntriples(entities_g, "\n".join(new_lines))
+                if new_lines:
+                    tx.add_ntriples(entities_g, "\n".join(new_lines) + "\n")
                 if o.graph in written:   # a second file of the same report in this build: both are recorded
                     tx.add(build_g, _build_record(o.graph, o.path, o.file_hash))
                 else:

@@ -126,15 +126,23 @@ class DiskTransaction(Transaction):
         not end the way N-Triples writers end it."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        lines = [line.rstrip() for line in data.split(b"\n")]
-        lines = [line for line in lines if line]
-        if not lines:
-            return
-        if any(not line.endswith(b".") or line.startswith(b"#") for line in lines):
-            return super().add_ntriples(graph, data)
         suffix = f" <{ox.NamedNode(graph).value}> .\n".encode()   # NamedNode checks the IRI
-        self._pending_nq.append(b"".join(line[:-1].rstrip() + suffix for line in lines))
-        self._pending_nq_lines += len(lines)
+        lines = data.count(b"\n")
+        if lines and data.endswith(b" .\n") and data.count(b" .\n") == lines and not data.startswith(b"#") \
+                and b"\n#" not in data:
+            # Every line ends " .\n" (a raw line break cannot occur inside an N-Triples term): two C-level scans
+            # and one replace instead of Python work per line.
+            self._pending_nq.append(data.replace(b" .\n", suffix))
+        else:
+            kept = [line.rstrip() for line in data.split(b"\n")]
+            kept = [line for line in kept if line]
+            if not kept:
+                return
+            if any(not line.endswith(b".") or line.startswith(b"#") for line in kept):
+                return super().add_ntriples(graph, data)
+            self._pending_nq.append(b"".join(line[:-1].rstrip() + suffix for line in kept))
+            lines = len(kept)
+        self._pending_nq_lines += lines
         self._pending_graphs.add(graph)
         if self._pending_nq_lines >= self.NQ_BATCH:
             self._write_pending()
