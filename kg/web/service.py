@@ -372,9 +372,12 @@ class KGService:
             prop, total = str(row["p"]), int(row["n"])
             pages = max(1, -(-total // PAGE_SIZE))
             pg = min(max(1, page), pages) if prop == page_prop else 1
-            subj = self._select(f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(prop)} {ref} }} ORDER BY ?s "
+            # No ORDER BY: on disk Oxigraph sorts by decoding every IRI (seconds for a law cited 17,000 times at
+            # N = 10,000, 1 ms without). The store returns one generation's rows in the same order every time,
+            # so the pages still partition the list; an IRI order meant nothing to a reader anyway (ids are hashes).
+            subj = self._select(f"SELECT DISTINCT ?s WHERE {{ ?s {iri_ref(prop)} {ref} }} "
                                 f"LIMIT {PAGE_SIZE} OFFSET {(pg - 1) * PAGE_SIZE}", memo=hub and pg == 1)
-            incoming_raw.append((prop, total, pg, pages, [r["s"] for r in subj]))
+            incoming_raw.append((prop, total, pg, pages, sorted((r["s"] for r in subj), key=str)))
 
         need = {str(r["p"]) for r in out_rows} | {str(r["o"]) for r in out_rows if isinstance(r["o"], URIRef)}
         need |= {p for p, *_ in incoming_raw} | {str(s) for *_, subs in incoming_raw for s in subs}
@@ -409,9 +412,9 @@ class KGService:
 
         Plain joins from bound IRIs, in three small queries: an OPTIONAL here would be evaluated by the store as a
         hash join over every selector (or every report text) in the store."""
-        anns = [r["a"] for r in self._select(
-            f"SELECT DISTINCT ?a WHERE {{ ?a {iri_ref(str(OA.hasBody))} {iri_ref(iri)} }} ORDER BY ?a "
-            f"LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}", memo=memo)]
+        anns = sorted((r["a"] for r in self._select(
+            f"SELECT DISTINCT ?a WHERE {{ ?a {iri_ref(str(OA.hasBody))} {iri_ref(iri)} }} "   # no ORDER BY: see entity()
+            f"LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}", memo=memo)), key=str)
         if not anns:
             return []
         targets = self._select(f"""PREFIX oa: <{OA}> SELECT ?a ?t ?src WHERE {{ {_values('a', anns)}

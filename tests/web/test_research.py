@@ -34,6 +34,7 @@ def test_instrument_page_who_cites_with_evidence(client):
     assert "谁在引用" in t and '<svg class="chart"' in t and 'class="bar"' in t
     assert 'href="/doc/agency/a1"' in t and 'href="/doc/agency/a2"' in t
     assert 'href="/doc/report/r1"' in t and 'href="/doc/report/r2"' in t
+    assert "《中华人民共和国行政处罚法》" in t     # r1's quote of it, the evidence shown beside the report
 
 
 def test_stored_queries_index_and_formats(client):
