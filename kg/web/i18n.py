@@ -25,6 +25,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "search_placeholder": ("按名称搜索（可输入部分中文）", "Search labels (Chinese substrings work)"),
     "results": ("结果", "Results"),
     "no_results": ("没有结果。", "No results."),
+    "list_unsorted": ("条目太多，未按名称排序；要找某一条，请用搜索。", "Too many to sort by name: listed in storage order. Use search to find one."),
     "types": ("类型", "Types"),
     "properties": ("属性", "Properties"),
     "incoming": ("指向本条目的链接", "Links to this entity"),

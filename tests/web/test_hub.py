@@ -85,3 +85,36 @@ def test_hub_evidence_paged(hub):
     client, _ = hub
     r = client.get("/doc/instrument/i1", params={"epage": 2}, headers={"Accept": "text/html"})
     assert "2 / 3" in r.text  # 46 annotations, 20 per page
+
+
+def test_a_class_too_large_to_sort_is_paged_in_store_order(monkeypatch):
+    """Past SORTED_LIST_MAX members a list page reads one page from the store instead of every label; its pages
+    still partition the class, and the page says it is not sorted by name."""
+    import re
+
+    from kg.web import service as service_module
+    monkeypatch.setattr(service_module, "SORTED_LIST_MAX", 100)
+    store = MemoryStore()
+    n = 130
+    triples = []
+    for i in range(n):
+        ini = URIRef(f"{TEST_BASE}id/report/many/initiative/{i:04d}")
+        triples += [(ini, RDF.type, GK.Initiative), (ini, RDFS.label, Literal(f"举措{i:04d}", lang="zh-Hans"))]
+    with store.transaction() as tx:
+        tx.add(TEST_BASE + "graph/report/many", triples)
+    seen = []
+    with TestClient(create_app(store, make_settings())) as client:
+        pages = -(-n // service_module.LIST_PAGE_SIZE)
+        for page in range(1, pages + 1):
+            r = client.get("/initiatives", params={"page": page, "lang": "en"}, headers={"Accept": "text/html"})
+            assert r.status_code == 200 and f"{page} / {pages}" in r.text and "Too many to sort by name" in r.text
+            seen += re.findall(r'href="/doc/report/many/initiative/(\d+)"', r.text)
+        assert sorted(seen) == [f"{i:04d}" for i in range(n)]      # every one once: no overlap, no gap
+        doc = client.get("/initiatives.json", params={"page": 1}).json()
+        assert doc["total"] == n and doc["sorted"] is False
+    monkeypatch.setattr(service_module, "SORTED_LIST_MAX", 1000)
+    with TestClient(create_app(store, make_settings())) as client:
+        doc = client.get("/initiatives.json", params={"page": 1}).json()
+        assert doc["sorted"] is True
+        labels = [it["label"] for it in doc["items"]]
+        assert labels == sorted(labels) and labels[0] == "举措0000"
