@@ -495,14 +495,20 @@ class LineCounter:
 
 
 class LineHasher(LineCounter):
-    """A write-through LineCounter that also keeps a 64-bit hash of every line (8 bytes a line, in 16 arrays by the
-    hash's low bits), so that repeated lines can be detected at the end without holding the lines themselves."""
+    """A write-through LineCounter that also keeps a 64-bit hash of every line (8 bytes a line, in PARTS arrays by
+    the hash's low bits), so that repeated lines can be detected at the end without holding the lines themselves.
+    Past SPILL_OVER hashes in memory the arrays go to temporary files, one per part: the memory held stays bounded
+    whatever the dump's size (43M triples at N = 50,000 would be 350 MB of hashes), and the final check holds one
+    part at a time."""
 
-    PARTS = 16
+    PARTS = 64
+    SPILL_OVER = 2_000_000   # hashes (16 MB) held in memory before they are appended to the parts' files
 
     def __init__(self, out: IO[bytes]):
         super().__init__(out)
         self.hashes = [array("q") for _ in range(self.PARTS)]
+        self._held = 0
+        self._files: list | None = None
         self._tail = b""
 
     def write(self, data) -> int:
@@ -518,12 +524,31 @@ class LineHasher(LineCounter):
             parts, mask = self.hashes, self.PARTS - 1
             for h in map(hash, lines):
                 parts[h & mask].append(h)
+            self._held += len(lines)
+            if self._held >= self.SPILL_OVER:
+                self._spill()
         return n
+
+    def _spill(self) -> None:
+        if self._files is None:
+            self._files = [tempfile.TemporaryFile(prefix="govkg-hashes-") for _ in range(self.PARTS)]
+        for part, f in zip(self.hashes, self._files):
+            part.tofile(f)
+            del part[:]
+        self._held = 0
 
     def has_repeats(self) -> bool:
         """True when two lines hashed alike: a repeated line, or (odds about n^2 / 2^65) a hash collision. One
-        array at a time goes through a set, so the set holds 1/16 of the lines."""
-        return any(len(set(part)) != len(part) for part in self.hashes)
+        part at a time goes through a set, so the set holds 1/PARTS of the lines. (The files go with the hasher.)"""
+        for k, part in enumerate(self.hashes):
+            if self._files is not None:
+                spilled = array("q")
+                self._files[k].seek(0)
+                spilled.frombytes(self._files[k].read())
+                part = spilled + part
+            if len(set(part)) != len(part):
+                return True
+        return False
 
 
 def _union_ntriples(store: ox.Store, out: IO[bytes]) -> int:

@@ -97,9 +97,10 @@ class DiskTransaction(Transaction):
     BATCH = 100_000  # quads (Python objects) gathered before writing; this many go through the bulk loader
     # N-Quads text gathered before writing: one call to pyoxigraph's bulk loader, which costs less than half the CPU
     # of Store.load per quad (it sorts and writes new SST files instead of inserting key by key into 6 indexes).
-    # Bigger calls cost a little less per quad, but what is pending when the last report arrives is written after
-    # the workers are done: ~100 reports, ~25 MB of text.
-    NQ_BATCH = 100_000
+    # Each call adds SST files that RocksDB compacts with everything already stored, so the cost per quad grows
+    # with the store; fewer, bigger calls compact less (at 3M quads, 21 µs/quad in calls of 500k, 26 in calls of
+    # 100k). 500k lines is about one build transaction (GOVKG_COMMIT_EVERY=500 reports), ~115 MB of text.
+    NQ_BATCH = 500_000
     NQ_BULK_OVER = 5_000  # below this many lines (a small rebuild) Store.load: no new files for a handful of quads
 
     def __init__(self, store: ox.Store):

@@ -30,6 +30,18 @@ def test_line_hasher_sees_repeats_across_writes():
     assert h.has_repeats()
 
 
+def test_line_hasher_spills_to_files_and_still_sees_repeats(monkeypatch):
+    monkeypatch.setattr(LineHasher, "SPILL_OVER", 100)
+    lines = [b"<a> <b> \"%d\" .\n" % i for i in range(1000)]
+    h = LineHasher(io.BytesIO())
+    for k in range(0, 1000, 50):
+        h.write(b"".join(lines[k:k + 50]))
+    assert h._files is not None and h._held < 100      # most hashes live in the files now
+    assert not h.has_repeats() and not h.has_repeats()  # asking twice gives the same answer
+    h.write(lines[3])                                   # a repeat of a line that was spilled long ago
+    assert h.has_repeats() and h.lines == 1001
+
+
 def test_union_dump_fast_and_exact_paths():
     s = ox.Store()
     p = ox.NamedNode("http://e/p")
