@@ -50,7 +50,9 @@ FACTOR, PLUS_MS = scale.TARGETS["sparql_factor"], scale.TARGETS["sparql_plus_ms"
 RDFLIB_QUERIES = ("q1", "q3")
 # No page statistics warmed in a thread at startup: that one-off job holds the GIL for tens of seconds after a new
 # generation appears, and would be timed here as /sparql latency (this script requests no pages).
-SERVER_ENV = {"GOVKG_WARM": "0"}
+# The server's 10 s query limit is a policy, not part of the overhead being measured: q4 takes ~17 s in process at
+# N = 10,000, so the limit is raised here to time it like the others.
+SERVER_ENV = {"GOVKG_WARM": "0", "GOVKG_QUERY_TIMEOUT": "120"}
 RDFLIB_SPEEDUP = 100
 
 
