@@ -6,7 +6,7 @@ plain N-Triples text, so nothing heavy crosses the process boundary. A handful o
 fully in or fully out, and a crash leaves the last committed state.
 
 Incremental: the sha256 of each file's bytes (with the extractor version) is kept in graph/build; an unchanged
-file is skipped, a changed one replaces its graph, and a file that was built before but is gone is withdrawn.
+file is skipped (kg.build_records: a file whose stamp did not change is not even read), a changed one replaces its graph, and a file that was built before but is gone is withdrawn.
 A report that fails SHACL is quarantined with its validation report; what was published before stays.
 A build that changes nothing writes nothing (no new store generation); the ontology graph is rewritten only when
 it differs from ontology/. Entity descriptions left without any report pointing at them are dropped: after a
@@ -15,7 +15,6 @@ all of them (and after any withdrawal).
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from kg import __version__
+from kg.build_records import BuildRecords, file_hash, file_stamp
 from kg.config import Settings
 
 SUPPORTED = {".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"}
@@ -46,6 +45,7 @@ class Outcome:
     status: str                 # accepted | rejected | unreadable | skipped
     message: str = ""
     file_hash: str = ""
+    file_stamp: list[int] | None = None   # file_stamp() taken before the file was read (kg.build_records)
     graph: str = ""
     report_nt: str = ""         # N-Triples of the report graph
     entities_nt: str = ""       # N-Triples of the shared-node descriptions
@@ -82,14 +82,6 @@ def find_reports(paths: list[str]) -> list[Path]:
         else:
             raise FileNotFoundError(f"{p}: no such file or folder")
     return files
-
-
-def file_hash(path: Path) -> str:
-    h = hashlib.sha256(f"govkg-{__version__}\n".encode())
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # Reports a worker maps before validating them together in one pySHACL run (kg.validate.validate_many): pySHACL's
@@ -145,6 +137,7 @@ def _read_map(path: str, settings: Settings):
 
     out = Outcome(path=path, status="unreadable")
     try:
+        out.file_stamp = file_stamp(path)
         src = read(path)                       # checks the size limit before reading anything
         out.file_hash = file_hash(Path(path))  # after read(): a 200 MB file is refused without hashing it
     except SourceError as exc:
@@ -195,25 +188,6 @@ def _warm() -> None:
             import pyshacl  # noqa: F401
     except Exception:  # noqa: BLE001 -- a broken shapes file is reported per report by validate()
         pass
-
-
-def _previous_builds(store, settings: Settings) -> dict[str, tuple[set[str], list[str]]]:
-    """source path -> (file hashes, graph IRIs) of what is in the store now.
-
-    Normally one graph and one hash per path. Two files can hold the same report (the .html and the .txt of one
-    page: one natural key, one graph); the graph then carries both paths and both hashes, and a file is unchanged
-    when its hash is among them. A store written before stale graphs were withdrawn can give a path several
-    graphs; its file is then rebuilt, which cleans that up."""
-    q = f"""PREFIX gk: <https://w3id.org/govkg/def#>
-SELECT ?g ?path ?hash WHERE {{ GRAPH <{graph_iri(settings, 'build')}> {{ ?g gk:sourcePath ?path ; gk:sourceHash ?hash }} }}"""
-    out: dict[str, tuple[set[str], list[str]]] = {}
-    for r in store.query(q).rows:
-        path, fhash, g = str(r["path"]), str(r["hash"]), str(r["g"])
-        hashes, graphs = out.setdefault(path, (set(), []))
-        hashes.add(fhash)
-        if g not in graphs:
-            graphs.append(g)
-    return {p: (set() if len(graphs) > 1 else hashes, graphs) for p, (hashes, graphs) in out.items()}
 
 
 def _build_record(graph: str, path: str, fhash: str):
@@ -273,15 +247,21 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     t0 = time.monotonic()
     summary = Summary()
     files = find_reports(paths)
-    previous = _previous_builds(store, settings)   # also with --full: withdrawals and stale graphs need it
-    built_graphs = {g for _, graphs in previous.values() for g in graphs}   # graphs with build records now
     build_g, entities_g, ontology_g = (graph_iri(settings, n) for n in ("build", "entities", "ontology"))
+    records = BuildRecords.read(store, build_g)   # also with --full: withdrawals and stale graphs need them
+    previous = records.by_path()
 
     todo: list[str] = []
     kept: dict[str, list[tuple[str, str]]] = {}   # graph -> (path, hash) of unchanged files recorded on it
     for f in files:
         key = str(f)
-        h = file_hash(f) if not full and key in previous else None
+        try:
+            h = None
+            if not full and key in previous:
+                hashes = previous[key][0]
+                h = records.hash(key, next(iter(hashes)) if len(hashes) == 1 else None)
+        except OSError:
+            h = None          # gone or unreadable since it was listed: the worker reports it
         if h is not None and h in previous[key][0]:
             summary.skipped.append(key)
             kept.setdefault(previous[key][1][0], []).append((key, h))
@@ -300,15 +280,20 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     bar = tqdm(total=len(todo), unit="report", desc="build", disable=not progress, file=sys.stderr)
 
     def forget(tx, g: str):
-        if g in built_graphs:    # a graph never recorded has no records to delete
+        if g in records.graphs:    # a graph never recorded has no records to delete
             tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{g}> ?p ?o }} }}")
+            records.forget(g)
+
+    def record(tx, g: str, path: str, fhash: str):
+        tx.add(build_g, _build_record(g, path, fhash))
+        records.add(g, path, fhash)
 
     def set_records(tx, g: str, path: str | None = None, fhash: str = ""):
         """The build records of graph g: the unchanged files kept on it, plus `path` that (re)wrote it."""
         forget(tx, g)
-        records = [r for r in kept.get(g, []) if r[0] != path] + ([(path, fhash)] if path else [])
-        for p, h in records:
-            tx.add(build_g, _build_record(g, p, h))
+        files = [r for r in kept.get(g, []) if r[0] != path] + ([(path, fhash)] if path else [])
+        for p, h in files:
+            record(tx, g, p, h)
 
     # Withdrawals (rare) keep the scan of every entity: their graphs go in a transaction before the reports', so
     # a build killed in between must leave the next build a way to find what they pointed at.
@@ -375,11 +360,10 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                 if new_lines:
                     tx.add_ntriples(entities_g, "\n".join(new_lines) + "\n")
                 if o.graph in written:   # a second file of the same report in this build: both are recorded
-                    tx.add(build_g, _build_record(o.graph, o.path, o.file_hash))
+                    record(tx, o.graph, o.path, o.file_hash)
                 else:
                     set_records(tx, o.graph, o.path, o.file_hash)
                 written.add(o.graph)
-                built_graphs.add(o.graph)
                 changed.add(o.graph)
             if check_orphans and scan:
                 tx.update(ORPHANS.format(entities=entities_g, ontology=ontology_g, values=""))
@@ -396,6 +380,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         if o.status == "accepted":
             summary.accepted.append(o.path)
             batch.append(o)
+            records.remember(o.path, o.file_stamp, o.file_hash)
         elif o.status == "rejected":
             summary.rejected.append(o.path)
             _quarantine(o, settings)
@@ -439,8 +424,11 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         bar.close()
         if pool:
             pool.shutdown(cancel_futures=True)
-    if store.generation() != before:
+    after = store.generation()
+    if after != before:
         _refresh_citations(store, old_citations, changed, touched, log)
+    if store.generation() == after:   # no other writer came in between: the records are this generation's
+        records.save(store, changed_generation=after != before)
     summary.seconds = time.monotonic() - t0
     return summary
 

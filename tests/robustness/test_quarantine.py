@@ -147,3 +147,80 @@ def test_a_crashing_extractor_costs_one_file_not_the_build(tmp_path, monkeypatch
     s = _build(folder, tmp_path)
     assert s.accepted == [str(folder / "a.txt")] and s.unreadable == [str(folder / "boom.txt")]
     assert f"error: {folder / 'boom.txt'}: cannot process (RecursionError" in capsys.readouterr().err
+
+
+def test_a_rebuild_reads_only_files_whose_stamp_changed(tmp_path, monkeypatch):
+    """kg.build_records: an untouched file is not read again; a file rewritten with the same size and its mtime set
+    back is still seen (its ctime moved) and rebuilt; an unreadable saved copy of the records only costs time."""
+    import os
+
+    import kg.build_records as br
+
+    monkeypatch.setattr(br, "RACY_NS", 0)       # the files here are seconds old; trust their stamps at once
+    folder = tmp_path / "in"
+    folder.mkdir()
+    a, b = folder / "a.txt", folder / "b.txt"
+    a.write_text(REPORT, encoding="utf-8")
+    b.write_text(variant("司法局"), encoding="utf-8")
+    assert len(_build(folder, tmp_path).accepted) == 2
+    saved = list((tmp_path / "store" / "web-cache").glob(br.SAVED_NAME + "-*"))
+    assert len(saved) == 1
+
+    hashed: list[str] = []
+    real = br.file_hash
+    monkeypatch.setattr(br, "file_hash", lambda p: hashed.append(str(p)) or real(p))
+    s = _build(folder, tmp_path)
+    assert sorted(s.skipped) == [str(a), str(b)] and hashed == [], (s.line(), hashed)
+
+    st = os.stat(a)
+    edited = REPORT.replace("2025年", "2024年")
+    assert len(edited.encode()) == st.st_size      # same size ...
+    a.write_text(edited, encoding="utf-8")
+    os.utime(a, ns=(st.st_atime_ns, st.st_mtime_ns))   # ... and the old mtime: only ctime tells
+    s = _build(folder, tmp_path)
+    assert s.accepted == [str(a)] and s.skipped == [str(b)], s.line()
+
+    saved = list((tmp_path / "store" / "web-cache").glob(br.SAVED_NAME + "-*"))
+    assert len(saved) == 1                          # the new generation's copy; the old one is gone
+    saved[0].write_text("{not json", encoding="utf-8")
+    hashed.clear()
+    s = _build(folder, tmp_path)
+    assert sorted(s.skipped) == [str(a), str(b)] and sorted(hashed) == [str(a), str(b)], s.line()
+    hashed.clear()
+    assert len(_build(folder, tmp_path).skipped) == 2 and hashed == []    # the copy was saved again
+
+
+def test_saved_build_records_equal_the_store(tmp_path, monkeypatch):
+    """The copy a build saves is what graph/build holds, after adds, replacements, two files of one report and a
+    withdrawal: it is never a second truth."""
+    import kg.build_records as br
+    from kg.store.oxigraph import OxigraphStore
+
+    monkeypatch.setattr(br, "RACY_NS", 0)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "b.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "c.txt").write_text(variant("司法局"), encoding="utf-8")
+
+    def check():
+        store = OxigraphStore(tmp_path / "store")
+        try:
+            kept = br.BuildRecords.read(store, "http://testserver/graph/build")
+            assert not kept.dirty, "no saved copy for the live generation"
+            monkeypatch.setattr(br, "_saved_file", lambda *a: None)
+            fresh = br.BuildRecords.read(store, "http://testserver/graph/build")
+            monkeypatch.undo()
+            monkeypatch.setattr(br, "RACY_NS", 0)
+            assert kept.graphs == fresh.graphs and fresh.graphs
+        finally:
+            store.close()
+
+    _build(folder, tmp_path)
+    check()
+    (folder / "c.txt").write_text(variant("司法局").replace("2025年", "2024年"), encoding="utf-8")
+    _build(folder, tmp_path)
+    check()
+    (folder / "a.txt").unlink()
+    assert _build(folder, tmp_path).withdrawn == [str(folder / "a.txt")]
+    check()
