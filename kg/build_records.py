@@ -81,10 +81,11 @@ class BuildRecords:
         out: dict[str, tuple[set[str], list[str]]] = {}
         for g, files in self.graphs.items():
             for path, fhash in files.items():
-                hashes, graphs = out.setdefault(path, (set(), []))
-                hashes.add(fhash)
-                graphs.append(g)
-        return {p: (set() if len(graphs) > 1 else hashes, graphs) for p, (hashes, graphs) in out.items()}
+                if path in out:
+                    out[path] = (set(), out[path][1] + [g])
+                else:
+                    out[path] = ({fhash}, [g])
+        return out
 
     # -- kept in step with what kg build writes to graph/build --
 

@@ -1,8 +1,8 @@
 """Who cites what, kept beside the store per data generation: the statistics behind hub pages and the researcher
 stored queries (kg.web.analytics, kg.web.queries), so those never aggregate over the whole store per request.
 
-    ix = load_or_build(store)                  # the live generation's index: its saved file, else computed
-    refresh(store, old_ix, changed_graphs)     # after a build: the old index with the changed graphs re-read
+    ix = load_or_build(store)                      # the live generation's index: its saved file, else computed
+    refresh(store, old_tables, changed_graphs)     # after a build: the old tables with the changed graphs re-read
 
 A CitationIndex is a handful of tables of strings. Three are rows of report graphs (each row carries its graph),
 so a build that rewrote a few graphs updates them by dropping those graphs' rows and re-reading only those graphs;
@@ -108,45 +108,15 @@ class CitationIndex:
 
     @classmethod
     def from_store(cls, store) -> "CitationIndex":
-        snap = store.snapshot()   # one generation for every table, even if a build commits meanwhile
-        intern: dict[str, str] = {}
-        tables = {name: _rows(snap, q.replace("{values}", ""), cols, intern) for name, (q, cols) in INDEX_TABLES.items()}
-        return cls(tables)
-
-    def updated(self, store, changed: Iterable[str], touched: Iterable[str] | None) -> "CitationIndex":
-        """This index with the rows of the `changed` report graphs (rewritten or withdrawn since) and of the
-        `touched` entities (whose descriptions may have gained or lost triples since) read again from `store`;
-        touched=None reads the entity tables again whole."""
-        intern: dict[str, str] = {}
-        tables = _reread(store, self.tables, GRAPH_TABLES, set(changed), "g", intern)
-        if touched is None:
-            tables.update({name: _rows(store, q.replace("{values}", ""), cols, intern)
-                           for name, (q, cols) in ENTITY_TABLES.items()})
-        else:
-            tables.update(_reread(store, self.tables, ENTITY_TABLES, set(touched), "e", intern))
-        return CitationIndex(tables)
-
-    def report_graphs(self) -> set[str]:
-        return {row[0] for row in self.tables["years"]} | {row[0] for row in self.tables["issued"]}
+        return cls(read_tables(store))
 
     def to_json(self, generation: str) -> bytes:
-        """Every string once, tables as flat lists of string numbers: about 1/5 of the size of plain rows."""
-        ids: dict[str, int] = {}
-        flat = {name: [ids.setdefault(x, len(ids)) for row in rows for x in row] for name, rows in self.tables.items()}
-        return json.dumps({"version": INDEX_VERSION, "generation": generation, "strings": list(ids), "tables": flat},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return tables_to_json(self.tables, generation)
 
     @classmethod
     def from_json(cls, data: bytes, generation: str) -> "CitationIndex | None":
-        doc = json.loads(data)
-        if doc.get("version") != INDEX_VERSION or doc.get("generation") != generation:
-            return None
-        strings = doc["strings"]
-        tables = {}
-        for name, (_, cols) in INDEX_TABLES.items():
-            it = iter([strings[k] for k in doc["tables"][name]])
-            tables[name] = list(zip(*[it] * len(cols)))
-        return cls(tables)
+        tables = tables_from_json(data, generation)
+        return None if tables is None else cls(tables)
 
     def insts_of(self, agency: str) -> frozenset:
         """Instruments cited by any report of the agency."""
@@ -157,6 +127,53 @@ class CitationIndex:
         return got
 
 
+def read_tables(store) -> dict[str, list[tuple]]:
+    """Every table, from one snapshot (one generation for all, even if a build commits meanwhile)."""
+    snap = store.snapshot()
+    intern: dict[str, str] = {}
+    return {name: _rows(snap, q.replace("{values}", ""), cols, intern) for name, (q, cols) in INDEX_TABLES.items()}
+
+
+def tables_to_json(tables: dict[str, list[tuple]], generation: str) -> bytes:
+    """Every string once, tables as flat lists of string numbers: about 1/5 of the size of plain rows."""
+    ids: dict[str, int] = {}
+    flat = {name: [ids.setdefault(x, len(ids)) for row in rows for x in row] for name, rows in tables.items()}
+    return json.dumps({"version": INDEX_VERSION, "generation": generation, "strings": list(ids), "tables": flat},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def tables_from_json(data: bytes, generation: str) -> dict[str, list[tuple]] | None:
+    """The tables saved by tables_to_json for this generation; None when saved for another one."""
+    doc = json.loads(data)
+    if doc.get("version") != INDEX_VERSION or doc.get("generation") != generation:
+        return None
+    strings = doc["strings"]
+    tables = {}
+    for name, (_, cols) in INDEX_TABLES.items():
+        it = iter([strings[k] for k in doc["tables"][name]])
+        tables[name] = list(zip(*[it] * len(cols)))
+    return tables
+
+
+def updated_tables(store, tables: dict[str, list[tuple]], changed: Iterable[str],
+                   touched: Iterable[str] | None) -> dict[str, list[tuple]]:
+    """These tables with the rows of the `changed` report graphs (rewritten or withdrawn since) and of the
+    `touched` entities (whose descriptions may have gained or lost triples since) read again from `store`;
+    touched=None reads the entity tables again whole."""
+    intern: dict[str, str] = {}
+    out = _reread(store, tables, GRAPH_TABLES, set(changed), "g", intern)
+    if touched is None:
+        out.update({name: _rows(store, q.replace("{values}", ""), cols, intern)
+                    for name, (q, cols) in ENTITY_TABLES.items()})
+    else:
+        out.update(_reread(store, tables, ENTITY_TABLES, set(touched), "e", intern))
+    return out
+
+
+def report_graphs(tables: dict[str, list[tuple]]) -> set[str]:
+    return {row[0] for row in tables["years"]} | {row[0] for row in tables["issued"]}
+
+
 def _rows(snap, query: str, cols, intern: dict) -> list[tuple]:
     return [tuple(intern.setdefault(str(r[c]), str(r[c])) if c in r else "" for c in cols)
             for r in snap.query(PREFIXES + query).rows]
@@ -164,8 +181,7 @@ def _rows(snap, query: str, cols, intern: dict) -> list[tuple]:
 
 def _reread(store, tables: dict, which: dict, keys: set[str], var: str, intern: dict) -> dict[str, list[tuple]]:
     """The `which` tables with the rows whose first column is one of `keys` read again from the store."""
-    out = {name: [tuple(intern.setdefault(x, x) for x in row) for row in tables[name] if row[0] not in keys]
-           for name in which}
+    out = {name: [row for row in tables[name] if row[0] not in keys] for name in which}
     ordered = sorted(keys)
     for k in range(0, len(ordered), VALUES_CHUNK):
         values = f"VALUES ?{var} {{ " + " ".join(f"<{x}>" for x in ordered[k:k + VALUES_CHUNK]) + " } "
@@ -205,22 +221,28 @@ def save_cache_file(path: Path, name: str, data: bytes) -> None:
         log.warning("cannot save %s: %s", path, exc)
 
 
-def load_saved_index(store, gen: str) -> CitationIndex | None:
-    """The generation's index from its file, if one was saved (by a build, this or another server process)."""
+def load_saved_tables(store, gen: str) -> dict[str, list[tuple]] | None:
+    """The tables of the generation's index from its file, if one was saved (by a build, this or another server
+    process)."""
     path = cache_file(store, gen, "citation-index")
     if path is None or not path.exists():
         return None
     try:
-        return CitationIndex.from_json(path.read_bytes(), gen)
+        return tables_from_json(path.read_bytes(), gen)
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         log.warning("ignoring an unreadable citation index file %s", path)
         return None
 
 
-def _save(store, gen: str, ix: CitationIndex) -> None:
+def load_saved_index(store, gen: str) -> CitationIndex | None:
+    tables = load_saved_tables(store, gen)
+    return None if tables is None else CitationIndex(tables)
+
+
+def _save(store, gen: str, tables: dict[str, list[tuple]]) -> None:
     path = cache_file(store, gen, "citation-index")
     if path is not None and store.generation() == gen:
-        save_cache_file(path, "citation-index", ix.to_json(gen))
+        save_cache_file(path, "citation-index", tables_to_json(tables, gen))
 
 
 def load_or_build(store) -> CitationIndex:
@@ -230,28 +252,29 @@ def load_or_build(store) -> CitationIndex:
     ix = load_saved_index(store, gen)
     if ix is None:
         ix = CitationIndex.from_store(store)
-        _save(store, gen, ix)
+        _save(store, gen, ix.tables)
     return ix
 
 
-def refresh(store, old: CitationIndex | None, changed: Iterable[str],
-            touched: Iterable[str] | None = None) -> CitationIndex | None:
+def refresh(store, old: dict[str, list[tuple]] | None, changed: Iterable[str],
+            touched: Iterable[str] | None = None) -> bool:
     """After a build rewrote or withdrew the report graphs `changed`, and added to or removed from the
     descriptions of the entities `touched` (None: of any entity): save the live generation's index, so the first
-    page a server shows after the build already has it. `old` is the index of the generation the build started
-    from (load_saved_index before the build), None if there was none: then, or when many graphs changed, it is
-    computed from scratch. None (and nothing done) for a store without a folder to keep it in."""
+    page a server shows after the build already has it. `old` is the tables of the generation the build started
+    from (load_saved_tables before the build), None if there were none: then, or when many graphs changed, they
+    are computed from scratch. Only tables are handled here: the index's look-up dicts are the server's business.
+    False (and nothing done) for a store without a folder to keep it in."""
     snap = store.snapshot()   # the tables and the file name agree on one generation
     gen = snap.generation()
-    if cache_file(store, gen, "citation-index") is None:
-        return None
-    ix = load_saved_index(store, gen)
-    if ix is not None:
-        return ix
+    path = cache_file(store, gen, "citation-index")
+    if path is None:
+        return False
+    if path.exists():
+        return True
     changed = set(changed)
-    if old is not None and len(changed) <= FULL_PASS_OVER * max(1, len(old.report_graphs())):
-        ix = old.updated(snap, changed, touched)
+    if old is not None and len(changed) <= FULL_PASS_OVER * max(1, len(report_graphs(old))):
+        tables = updated_tables(snap, old, changed, touched)
     else:
-        ix = CitationIndex.from_store(snap)
-    _save(store, gen, ix)
-    return ix
+        tables = read_tables(snap)
+    _save(store, gen, tables)
+    return True

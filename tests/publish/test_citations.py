@@ -46,9 +46,9 @@ def test_build_saves_the_index_and_a_rebuild_updates_it(corpus_store, monkeypatc
     assert derived(saved) == derived(citations.CitationIndex.from_store(store))
 
     calls = []
-    real = citations.CitationIndex.updated
-    monkeypatch.setattr(citations.CitationIndex, "updated", lambda self, snap, graphs, touched: calls.append(
-        (set(graphs), None if touched is None else set(touched))) or real(self, snap, graphs, touched))
+    real = citations.updated_tables
+    monkeypatch.setattr(citations, "updated_tables", lambda snap, tables, graphs, touched: calls.append(
+        (set(graphs), None if touched is None else set(touched))) or real(snap, tables, graphs, touched))
 
     # one report now cites one more law: its graph and the entities it describes are re-read, nothing else
     files = sorted(corpus.glob("*.txt"))
@@ -81,7 +81,7 @@ def test_many_changes_recompute_from_scratch(corpus_store, monkeypatch):
     build([str(corpus)], store, settings, jobs=1, progress=False)
     for f in sorted(corpus.glob("*.txt"))[:8]:      # half the reports
         f.write_text(f.read_text(encoding="utf-8") + "\n加强行政执法监督。\n", encoding="utf-8")
-    monkeypatch.setattr(citations.CitationIndex, "updated",
+    monkeypatch.setattr(citations, "updated_tables",
                         lambda *a: pytest.fail("half the graphs changed: the index should be computed anew"))
     build([str(corpus)], store, settings, jobs=1, progress=False)
     new = citations.load_saved_index(store, store.generation())
@@ -90,4 +90,4 @@ def test_many_changes_recompute_from_scratch(corpus_store, monkeypatch):
 
 def test_a_store_without_a_folder_gets_no_file():
     from kg.store.memory import MemoryStore
-    assert citations.refresh(MemoryStore(), None, set()) is None
+    assert citations.refresh(MemoryStore(), None, set()) is False
