@@ -161,46 +161,37 @@ def instrument_view(svc: KGService, iri: str, lang: str, t) -> dict:
 
 
 def _instrument_view(svc: KGService, ix: CitationIndex, iri: str, ref: str, lang: str, t) -> dict:
-    reports: dict[str, dict] = {}
-    for rep in ix.by_inst.get(iri, ()):
-        reports[rep] = {"iri": rep, "year": ix.year.get(rep, ""), "agencies": list(ix.issuers.get(rep, ()))}
-    # labels and quotes only for what the page shows: the newest 100 reports and the 50 agencies with most reports
-    shown = sorted(reports.values(), key=lambda d: (d["year"], d["iri"]), reverse=True)[:100]
-    counts: dict[str, int] = {}
-    for rep in reports.values():
-        for a in rep["agencies"]:
-            counts[a] = counts.get(a, 0) + 1
-    top_agencies = sorted(counts, key=lambda a: (-counts[a], a))[:50]
-    labels = svc.labels([d["iri"] for d in shown] + [a for d in shown for a in d["agencies"]] + top_agencies, lang)
-    shown_iris = {d["iri"] for d in shown}
-    if iri in ix.hubs:   # the shown reports are the same for the whole generation: remember the answer
-        evidence = svc.per_generation(("first_quotes", iri), lambda: _first_quotes(svc, ref, shown_iris))
-    else:
-        evidence = _first_quotes(svc, ref, shown_iris)
+    """Counts over every citing report; labels, quotes and rows only for what the page shows (the newest 100
+    reports, the 50 agencies with most reports): a hub's view is remembered for the generation, and a law cited by
+    40,000 reports must not keep 40,000 rows in memory for a page that lists 100."""
+    citing = ix.by_inst.get(iri, ())
     by_year: dict[str, int] = {}
-    agencies: dict[str, dict] = {}
-    for rep in reports.values():
-        if rep["iri"] in shown_iris:   # the page lists these; the rest only count
-            rep["label"] = labels.get(rep["iri"]) or local_name(rep["iri"])
-            rep["agency_items"] = [{"iri": a, "label": labels.get(a) or local_name(a)} for a in rep["agencies"]]
-            rep["evidence"] = evidence.get(rep["iri"])
-        else:
-            rep["label"], rep["agency_items"], rep["evidence"] = rep["iri"].rsplit("/", 1)[-1], [], None
-        by_year[rep["year"]] = by_year.get(rep["year"], 0) + 1
-        for a in rep["agencies"]:
-            d = agencies.setdefault(a, {"iri": a, "label": labels.get(a) or local_name(a), "n": 0, "years": set()})
-            d["n"] += 1
-            d["years"].add(rep["year"])
+    agency_n: dict[str, int] = {}          # agency -> citing reports it issued
+    agency_years: dict[str, set] = {}
+    for rep in citing:
+        y = ix.year.get(rep, "")
+        by_year[y] = by_year.get(y, 0) + 1
+        for a in ix.issuers.get(rep, ()):
+            agency_n[a] = agency_n.get(a, 0) + 1
+            agency_years.setdefault(a, set()).add(y)
+    shown = sorted(citing, key=lambda r: (ix.year.get(r, ""), r), reverse=True)[:100]
+    top = sorted(agency_n, key=lambda a: (-agency_n[a], a))[:50]
+    labels = svc.labels(shown + [a for r in shown for a in ix.issuers.get(r, ())] + top, lang)
+    if iri in ix.hubs:   # the shown reports are the same for the whole generation: remember the answer
+        evidence = svc.per_generation(("first_quotes", iri), lambda: _first_quotes(svc, ref, set(shown)))
+    else:
+        evidence = _first_quotes(svc, ref, set(shown))
+    reports = [{"iri": r, "year": ix.year.get(r, ""), "label": labels.get(r) or local_name(r),
+                "agency_items": [{"iri": a, "label": labels.get(a) or local_name(a)} for a in ix.issuers.get(r, ())],
+                "evidence": evidence.get(r)} for r in shown]
+    agencies = [{"iri": a, "label": labels.get(a) or local_name(a), "n": agency_n[a],
+                 "years": sorted(y for y in agency_years[a] if y)} for a in top]
     yrs = _year_range(set(by_year))
     chart = stacked_bars(yrs, [{"key": "reports", "label": t("citing_reports"), "color": "#0969da",
                                 "values": [by_year.get(y, 0) for y in yrs]}], title=t("chart_instrument_years"))
-    ags = sorted(agencies.values(), key=lambda d: (-d["n"], d["iri"]))
-    for d in ags:
-        d["years"] = sorted(y for y in d["years"] if y)
-    reps = sorted(reports.values(), key=lambda d: (d["year"], d["iri"]), reverse=True)
-    return {"reports": reps, "agencies": ags, "years": yrs, "chart": chart,
+    return {"reports": reports, "agencies": agencies, "years": yrs, "chart": chart,
             "by_year": [{"year": y, "n": by_year.get(y, 0)} for y in yrs],
-            "n_reports": len(reps), "n_agencies": len(ags)}
+            "n_reports": len(citing), "n_agencies": len(agency_n)}
 
 
 def _first_quotes(svc: KGService, ref: str, reports: set[str]) -> dict[str, dict]:

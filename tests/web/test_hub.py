@@ -118,3 +118,38 @@ def test_a_class_too_large_to_sort_is_paged_in_store_order(monkeypatch):
         assert doc["sorted"] is True
         labels = [it["label"] for it in doc["items"]]
         assert labels == sorted(labels) and labels[0] == "举措0000"
+
+
+def test_instrument_view_keeps_only_what_the_page_shows():
+    """A law cited by many reports: the page lists the newest 100 reports and the 50 agencies with most reports and
+    says how many more there are; the view (remembered per generation for hubs) holds no more rows than that."""
+    import re
+
+    from rdflib import XSD
+
+    from kg.web import analytics
+    from kg.web.i18n import translator
+
+    store = MemoryStore()
+    law = URIRef(TEST_BASE + "id/instrument/many")
+    with store.transaction() as tx:
+        tx.add(TEST_BASE + "graph/entities", [(law, RDF.type, GK.LegalInstrument),
+                                              (law, RDFS.label, Literal("某某法", lang="zh-Hans"))])
+        for i in range(150):
+            rep = URIRef(f"{TEST_BASE}id/report/r{i:03d}")
+            agency = URIRef(f"{TEST_BASE}id/agency/a{i % 60:02d}")
+            tx.add(f"{TEST_BASE}graph/report/r{i:03d}", [
+                (rep, RDF.type, GK.Report), (rep, GK.cites, law), (rep, GK.issuedBy, agency),
+                (rep, GK.yearCovered, Literal(str(2000 + i % 20), datatype=XSD.gYear))])
+    settings = make_settings()
+    with TestClient(create_app(store, settings)) as client:
+        html = client.get("/doc/instrument/many", headers={"Accept": "text/html"}).text
+        view = analytics.instrument_view(client.app.state.service, str(law), "en", translator("en"))
+    assert view["n_reports"] == 150 and len(view["reports"]) == 100
+    assert view["n_agencies"] == 60 and len(view["agencies"]) == 50
+    assert [r["year"] for r in view["reports"]] == sorted((r["year"] for r in view["reports"]), reverse=True)
+    assert view["reports"][0]["year"] == "2019" and all(a["n"] in (2, 3) for a in view["agencies"])
+    assert sum(d["n"] for d in view["by_year"]) == 150
+    table = html.split('class="list citing-reports"', 1)[1].split("</table>", 1)[0]
+    assert len(re.findall(r"<tr><td>\d{4}</td>", table)) == 100
+    assert "+50 " in html and "+10 " in html      # the reports and the agencies not listed, counted
