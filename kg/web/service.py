@@ -180,9 +180,9 @@ class KGService:
             if not had_hubs:
                 self.save_hub_pages(gen)
             self.class_counts()
-            self.graph_stats()
             for slug in CLASSES:
                 self.class_members(slug)
+            self.graph_stats()               # last: the slowest, and only the home page's footnote needs it
         except Exception:  # noqa: BLE001  (a page that needs it computes it again, and reports the error)
             import logging
             logging.getLogger("kg.web").exception("warming the per-generation statistics failed")
@@ -228,6 +228,13 @@ class KGService:
             ix = citations.load_saved_index(self.store, gen)
             if ix is not None:
                 self.memo.put(gen, "citation_index", ix)
+        stats_file = citations.cache_file(self.store, gen, "graph-stats")
+        if self.memo.peek(gen, "graph_stats") is None and stats_file is not None and stats_file.exists():
+            try:
+                stats = json.loads(stats_file.read_bytes())
+                self.memo.put(gen, "graph_stats", {"quads": int(stats["quads"]), "graphs": int(stats["graphs"])})
+            except (OSError, ValueError, KeyError, TypeError):
+                pass   # counted again by warming
         if self.memo.peek(gen, "hub_pages_loaded") is not None:
             return
         path = citations.cache_file(self.store, gen, "hub-pages")
@@ -596,14 +603,22 @@ class KGService:
         return [{"iri": s, "label": labels.get(s) or local_name(s), "type": t,
                  "type_label": (labels.get(t) or local_name(t)) if t else ""} for s, t in found.items()]
 
-    def graph_stats(self) -> dict:
+    def graph_stats(self, wait: bool = True) -> dict | None:
+        """Quads and named graphs in the store. Counting quads reads every one (25 s at 43M quads), so it is a
+        query, which lets other threads run meanwhile (pyoxigraph's len() would hold the GIL, and so every request,
+        for 10 s), computed by warming and saved per generation. wait=False: None until then."""
+        gen = self.store.generation()
+        if not wait:
+            return self.memo.peek(gen, "graph_stats")
+
         def compute():
-            try:
-                n = len(self.store)   # the store counts quads itself (pyoxigraph: no query)
-            except Exception:  # noqa: BLE001  (a store without a cheap count)
-                n = self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-            return {"quads": n, "graphs": len(self.store.graph_names())}
-        return dict(self.per_generation("graph_stats", compute))
+            stats = {"quads": self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+                     "graphs": len(self.store.graph_names())}
+            path = citations.cache_file(self.store, gen, "graph-stats")
+            if path is not None and self.store.generation() == gen:
+                citations.save_cache_file(path, "graph-stats", json.dumps(stats).encode())
+            return stats
+        return dict(self.memo.get(gen, "graph_stats", compute))
 
     # --- ontology --------------------------------------------------------------------------------------------
 

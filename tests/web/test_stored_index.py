@@ -195,3 +195,48 @@ def test_network_edges_from_the_index_equal_the_sparql(built):
         assert got == want, f
         nonempty += bool(want)
     assert nonempty >= 3
+
+
+def test_graph_stats_never_hold_up_a_page_and_are_saved(built):
+    """Counting quads reads every one: warming does it (as a query, other threads run meanwhile) and saves it for
+    the generation; until then the home page leaves the figure out rather than wait; a restart loads it."""
+    import threading
+
+    tmp, store, _ = built
+    settings = Settings(base_iri=BASE, store=f"oxigraph:{tmp / 'store'}")
+    gen = store.generation()
+    saved = citations.cache_file(store, gen, "graph-stats")
+    saved.unlink(missing_ok=True)
+    app = create_app(store, settings)
+    svc = app.state.service
+    counting, release = threading.Event(), threading.Event()
+    real_count = svc._count
+
+    def slow_count(q, memo=False):   # the warmer's quad count, held until the page has been served
+        if "COUNT(*)" in q:
+            counting.set()
+            release.wait(60)
+        return real_count(q, memo=memo)
+    svc._count = slow_count
+    try:
+        with TestClient(app) as c:     # starts the warmer thread
+            assert counting.wait(60), "warming never counted the quads"
+            page = c.get("/", headers={"Accept": "text/html", "Accept-Language": "en"})
+            assert page.status_code == 200 and "named graphs" not in page.text
+            assert page.headers["cache-control"] == "no-store"     # not kept by the response cache either
+            release.set()
+            app.state.warmer.stop()
+    finally:
+        release.set()
+    deadline = time.monotonic() + 60
+    while svc.graph_stats(wait=False) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stats = svc.graph_stats(wait=False)
+    assert stats == {"quads": len(store), "graphs": len(store.graph_names())}
+    assert saved.exists()
+    restarted = KGService(store, settings)
+    restarted.load_saved(gen)
+    assert restarted.graph_stats(wait=False) == stats
+    with TestClient(create_app(store, settings)) as c:
+        page = c.get("/", headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert f"{stats['quads']} quads" in page.text

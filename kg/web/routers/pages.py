@@ -20,8 +20,10 @@ def _wants_json(request: Request, suffix: str | None) -> bool:
 def home(request: Request):
     svc = service(request)
     examples = [{"key": k, "href": f"{root(request)}/sparql?{urlencode({'query': q})}"} for k, q in example_queries()]
-    return render(request, "home.html", {"counts": svc.class_counts(), "examples": examples,
-                                         "stats": svc.graph_stats()})
+    stats = svc.graph_stats(wait=not svc.warms_in_background)
+    # until warming has counted the quads the page leaves them out, and is not kept by the response cache
+    return render(request, "home.html", {"counts": svc.class_counts(), "examples": examples, "stats": stats},
+                  headers=None if stats else {"Cache-Control": "no-store"})
 
 
 def _list(request: Request, slug: str, suffix: str | None):
