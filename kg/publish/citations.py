@@ -58,10 +58,10 @@ FULL_PASS_OVER = 0.25       # re-read everything when more than this share of th
 class CitationIndex:
     """Who cites what, for the whole store, from one snapshot (so the tables agree). Hub pages and the stored
     researcher questions are a few dictionary look-ups on it. IRIs are interned (one str object each); sets of
-    instruments per agency are built on first use."""
+    instruments per agency are built on first use. The tables it is built from are not kept (tens of MB at 50,000
+    reports): the saved file and kg build work on tables (read_tables, updated_tables), the server on the index."""
 
     def __init__(self, tables: dict[str, list[tuple]]):
-        self.tables = tables
         self.by_report: dict[str, list[str]] = {}    # report -> instruments it cites (directly or via initiatives)
         self.by_inst: dict[str, list[str]] = {}      # instrument -> reports citing it
         for rep, inst in dict.fromkeys((r, i) for _g, r, i in tables["cites"]):
@@ -109,9 +109,6 @@ class CitationIndex:
     @classmethod
     def from_store(cls, store) -> "CitationIndex":
         return cls(read_tables(store))
-
-    def to_json(self, generation: str) -> bytes:
-        return tables_to_json(self.tables, generation)
 
     @classmethod
     def from_json(cls, data: bytes, generation: str) -> "CitationIndex | None":
@@ -251,8 +248,9 @@ def load_or_build(store) -> CitationIndex:
     gen = store.generation()
     ix = load_saved_index(store, gen)
     if ix is None:
-        ix = CitationIndex.from_store(store)
-        _save(store, gen, ix.tables)
+        tables = read_tables(store)
+        _save(store, gen, tables)
+        ix = CitationIndex(tables)
     return ix
 
 
