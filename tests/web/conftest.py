@@ -60,9 +60,16 @@ def app(store):
 
 
 @pytest.fixture(scope="session")
-def client(app):
+def session_client(app):
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture()
+def client(session_client):
+    """One client for the session, without the cookies of the test before (?lang=en sets a language cookie)."""
+    session_client.cookies.clear()
+    return session_client
 
 
 def free_port() -> int:
