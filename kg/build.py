@@ -2,11 +2,13 @@
 
 Reports are processed in parallel worker processes, a chunk of files per task; a worker maps its chunk and
 validates it in one pySHACL run (kg.validate.validate_many: the same verdicts as report by report) and returns
-plain N-Triples text, so nothing heavy crosses the process boundary. A handful of files is processed in process. The parent owns the store and writes in transactions: a report is either
-fully in or fully out, and a crash leaves the last committed state.
+plain N-Triples text, so nothing heavy crosses the process boundary. A handful of files is processed in process.
+The parent owns the store and writes in transactions: a report is either fully in or fully out, and a crash leaves
+the last committed state.
 
 Incremental: the sha256 of each file's bytes (with the extractor version) is kept in graph/build; an unchanged
-file is skipped (kg.build_records: a file whose stamp did not change is not even read), a changed one replaces its graph, and a file that was built before but is gone is withdrawn.
+file is skipped (kg.build_records: a file whose stamp did not change is not even read), a changed one replaces
+its graph, and a file that was built before but is gone is withdrawn.
 A report that fails SHACL is quarantined with its validation report; what was published before stays.
 A build that changes nothing writes nothing (no new store generation); the ontology graph is rewritten only when
 it differs from ontology/. Entity descriptions left without any report pointing at them are dropped: after a
