@@ -51,7 +51,6 @@ class Outcome:
     graph: str = ""
     report_nt: str = ""         # N-Triples of the report graph
     entities_nt: str = ""       # N-Triples of the shared-node descriptions
-    piece: tuple[bytes, int] | None = None   # the report graph's dump piece (kg.publish.pieces.prepare), if asked
     validation: str = ""        # readable SHACL report when rejected
 
 
@@ -103,9 +102,9 @@ def process_file(path: str, settings: Settings) -> Outcome:
     return process_files([path], settings)[0]
 
 
-def process_files(paths: list[str], settings: Settings, pieces: bool = False) -> list[Outcome]:
+def process_files(paths: list[str], settings: Settings) -> list[Outcome]:
     """Worker: process_file() of each path, in order, with the same outcomes; the mapped reports are validated
-    together (see VALIDATE_BATCH). pieces=True: each accepted report also gets its dump piece (Outcome.piece)."""
+    together (see VALIDATE_BATCH)."""
     from kg.validate import validate_many
 
     outs: list[Outcome] = []
@@ -127,17 +126,7 @@ def process_files(paths: list[str], settings: Settings, pieces: bool = False) ->
             _finish(out, rg, v)
         except Exception as exc:  # a bug on strange input must cost one file, not the build
             _failed(out, exc)
-        if pieces and out.status == "accepted":
-            out.piece = _piece(out)
     return outs
-
-
-def _piece(out: Outcome):
-    from kg.publish import pieces
-    try:
-        return pieces.prepare(out.report_nt)
-    except Exception:  # noqa: BLE001 -- only a shortcut: without a piece the dump reads the graph from the store
-        return None
 
 
 def _failed(out: Outcome, exc: Exception) -> Outcome:
@@ -256,13 +245,9 @@ def _ontology_stored(store, ontology_g: str, triples: list) -> bool:
 
 
 def build(paths: list[str], store, settings: Settings, *, jobs: int | None = None, full: bool = False,
-          progress: bool = True, log=print, pieces_home: Path | None = None) -> Summary:
-    """pieces_home: the dumps folder, when dumps follow the build. The workers then gzip each accepted report graph
-    as its dump piece (kg.publish.pieces, ~6 ms a report) and the parent keeps it once its transaction is
-    published, so the dump copies those bytes instead of reading the graphs back from the store."""
+          progress: bool = True, log=print) -> Summary:
     from tqdm import tqdm
 
-    from kg.publish import pieces
     from kg.rdf.ontology import ontology_graph
 
     t0 = time.monotonic()
@@ -324,8 +309,6 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     # entities whose descriptions this build adds to or may prune: the citation index re-reads them (None: all)
     touched: set[str] | None = None if write_ontology or orphan_scan else set()
     if write_ontology or gone:
-        if pieces_home is not None:   # a piece never outlives its graph: gone before the graph is
-            pieces.forget(pieces_home, {g for _, g in gone})
         with store.transaction() as tx:  # the ontology and withdrawals: a transaction of their own
             if write_ontology:
                 tx.replace_graph(ontology_g, ontology)
@@ -358,8 +341,6 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         if not accepted and not candidates and not (check_orphans and scan):
             return   # nothing to write: no new generation
         entity_lines: set[str] = set()   # entity triples already added in this transaction (see below)
-        if pieces_home is not None:
-            pieces.forget(pieces_home, replaced)
         with store.transaction() as tx:
             for o in accepted:
                 # The file was built before under another report IRI (its year, issuer or 索引号 changed):
@@ -395,8 +376,6 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                 values = " ".join(f"<{e}>" for e in sorted(candidates))
                 tx.update(ORPHANS.format(entities=entities_g, ontology=ontology_g,
                                          values=f"VALUES ?e {{ {values} }}\n  "))
-        if pieces_home is not None:   # the graphs are published: their pieces may be kept now
-            _keep_pieces(pieces_home, accepted, log)
 
     batch: list[Outcome] = []
 
@@ -425,13 +404,11 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     pool = None
     if todo:
         _warm()
-    want_pieces = pieces_home is not None
     if jobs == 1 or len(todo) < 4:
-        results = (o for chunk in chunks for o in process_files(chunk, settings, want_pieces))
+        results = (o for chunk in chunks for o in process_files(chunk, settings))
     else:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)))
-        results = (o for outs in pool.map(process_files, chunks, [settings] * len(chunks), [want_pieces] * len(chunks))
-                   for o in outs)
+        results = (o for outs in pool.map(process_files, chunks, [settings] * len(chunks)) for o in outs)
     done: set[str] = set()
     try:
         try:
@@ -459,18 +436,6 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         records.save(store, changed_generation=after != before)
     summary.seconds = time.monotonic() - t0
     return summary
-
-
-def _keep_pieces(home: Path, accepted: list[Outcome], log) -> None:
-    from kg.publish import pieces
-    try:
-        for o in accepted:
-            if o.piece is not None:
-                gz, n = o.piece
-                pieces.save_gzipped(home, o.graph, o.file_hash, n, gz)
-                o.piece = None
-    except OSError as exc:   # the data is published; the dump reads what has no piece from the store
-        log(f"warning: dump pieces not kept in {home}: {exc}")
 
 
 def _saved_citations(store, gen: str):

@@ -76,8 +76,7 @@ def cmd_build(args) -> int:
     paths = args.paths or [str(ROOT / "data")]
     store = _open_store(s)
     try:
-        summary = build(paths, store, s, jobs=args.jobs, full=args.full, progress=not args.quiet,
-                        pieces_home=None if args.no_dumps else s.dumps_dir)
+        summary = build(paths, store, s, jobs=args.jobs, full=args.full, progress=not args.quiet)
     except FileNotFoundError as exc:
         return _fail(str(exc), EXIT_FATAL)
     finally:

@@ -184,34 +184,3 @@ def test_a_triple_in_two_graphs_is_written_once(tmp_path):
     store.close()
 
 
-
-
-def test_a_build_followed_by_dumps_keeps_the_pieces_itself(tmp_path):
-    """kg build (with dumps to follow) keeps each accepted report's piece once its transaction is published: the
-    dump then reads no report graph from the store. A rebuilt report's piece is replaced, a withdrawn one's gone."""
-    corpus = tmp_path / "corpus"
-    synthesize(5, corpus, truth=False)
-    home = tmp_path / "dumps"
-    settings = replace(Settings(), base_iri=BASE, store=f"oxigraph:{tmp_path / 'store'}",
-                       quarantine_dir=tmp_path / "quarantine", dumps_dir=home)
-    store = OxigraphStore(tmp_path / "store")
-    try:
-        assert len(build([str(corpus)], store, settings, jobs=1, progress=False, pieces_home=home).accepted) == 5
-        saved = piece_files(home)
-        assert len(saved) == 5
-        got = {i.format: i for i in write_dumps(store, home, settings, formats=["nquads"])}
-        assert piece_files(home) == saved   # all five came from the build's pieces: none read and kept again
-        assert quads(got["nquads"].path) == quads(store_dumps(store, tmp_path / "ref")["nquads"].path)
-
-        files = sorted(corpus.glob("*.txt"))
-        files[0].write_text(files[0].read_text(encoding="utf-8") + "\n加强行政执法监督。\n", encoding="utf-8")
-        files[1].unlink()
-        s = build([str(corpus)], store, settings, jobs=1, progress=False, pieces_home=home)
-        assert len(s.accepted) == 1 and len(s.withdrawn) == 1, s.line()
-        now = piece_files(home)
-        assert len(now) == 4 and len(set(now) - set(saved)) == 1     # one new piece; the old and the gone removed
-        got = {i.format: i for i in write_dumps(store, home, settings, formats=["nquads"])}
-        assert piece_files(home) == now
-        assert quads(got["nquads"].path) == quads(store_dumps(store, tmp_path / "ref2")["nquads"].path)
-    finally:
-        store.close()
