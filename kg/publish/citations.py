@@ -110,11 +110,6 @@ class CitationIndex:
     def from_store(cls, store) -> "CitationIndex":
         return cls(read_tables(store))
 
-    @classmethod
-    def from_json(cls, data: bytes, generation: str) -> "CitationIndex | None":
-        tables = tables_from_json(data, generation)
-        return None if tables is None else cls(tables)
-
     def insts_of(self, agency: str) -> frozenset:
         """Instruments cited by any report of the agency."""
         got = self._insts_of.get(agency)

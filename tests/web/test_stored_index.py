@@ -110,12 +110,12 @@ def test_index_file_is_reused_and_keyed_by_generation(built):
     path.unlink(missing_ok=True)
     first = citations.load_or_build(store)
     assert path.exists()
-    again = citations.CitationIndex.from_json(path.read_bytes(), gen)
+    again = citations.load_saved_index(store, gen)
     assert again.by_inst == first.by_inst and again.years == first.years and again.label == first.label
-    assert citations.CitationIndex.from_json(path.read_bytes(), gen + "x") is None   # another generation: not used
+    assert citations.tables_from_json(path.read_bytes(), gen + "x") is None   # another generation: not used
     path.write_bytes(b"{not json")              # a damaged file is ignored and rewritten
     assert citations.load_or_build(store).by_report == first.by_report
-    assert citations.CitationIndex.from_json(path.read_bytes(), gen) is not None
+    assert citations.tables_from_json(path.read_bytes(), gen) is not None
 
 
 def test_stored_query_json_from_the_index_over_http(built):
