@@ -49,10 +49,10 @@ SELECT ?g ?path ?hash WHERE {{ GRAPH <{build}> {{ ?g gk:sourcePath ?path ; gk:so
 class BuildRecords:
     """graph IRI -> {source path: sha256}, as graph/build holds it, plus the stamps of the files hashed."""
 
-    def __init__(self, graphs: dict[str, dict[str, str]], stamps: dict[str, list[int]] | None = None):
+    def __init__(self, graphs: dict[str, dict[str, str]], stamps: dict[str, list] | None = None):
         self.graphs = graphs
-        self.stamps = stamps or {}
-        self.dirty = False          # stamps learned that the saved copy lacks
+        self.stamps = stamps or {}  # path -> file_stamp() + [the sha256 the file had with that stamp]
+        self.dirty = False          # something the saved copy lacks (or there is none)
 
     @classmethod
     def read(cls, store, build_graph: str) -> BuildRecords:
