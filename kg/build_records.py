@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from kg import __version__
+from kg.rdf.namespaces import GK
 
 SAVED_NAME = "build-records"
 # A file changed less than this long ago is not trusted by its stamp: a second write within the same timestamp tick
@@ -42,8 +43,8 @@ def file_stamp(path: str | Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-RECORDS_QUERY = """PREFIX gk: <https://w3id.org/govkg/def#>
-SELECT ?g ?path ?hash WHERE {{ GRAPH <{build}> {{ ?g gk:sourcePath ?path ; gk:sourceHash ?hash }} }}"""
+RECORDS_QUERY = f"PREFIX gk: <{GK}>\n" + \
+    "SELECT ?g ?path ?hash WHERE {{ GRAPH <{build}> {{ ?g gk:sourcePath ?path ; gk:sourceHash ?hash }} }}"
 
 
 class BuildRecords:

@@ -94,8 +94,8 @@ def prepare(nt_text: str | bytes) -> tuple[bytes, int] | None:
 
 def save(dumps_dir: str | os.PathLike, graph: str, nt_text: str | bytes, source_hash: str) -> Path | None:
     """Keep the report graph `graph`, as committed from the file whose hash is `source_hash`, as a piece.
-    Call it after the transaction that wrote the graph is published (and `forget` before it). Returns the piece's
-    path, or None when the graph cannot have one (blank nodes)."""
+    Call it after the transaction that wrote the graph is published. Returns the piece's path, or None when the
+    graph cannot have one (blank nodes)."""
     prepared = prepare(nt_text)
     if prepared is None:
         return None
@@ -138,21 +138,6 @@ def _entries(d: Path) -> list[os.DirEntry]:
         return list(os.scandir(d))
     except FileNotFoundError:
         return []
-
-
-def forget(dumps_dir: str | os.PathLike, graphs) -> int:
-    """Delete every piece of these graphs: call it before the transaction that rewrites or withdraws them."""
-    keys = {_graph_key(g) for g in graphs}
-    n = 0
-    for e in _entries(folder(dumps_dir)):
-        m = _NAME.match(e.name)
-        if m and m.group(1) in keys:
-            try:
-                os.unlink(e.path)
-                n += 1
-            except FileNotFoundError:
-                pass
-    return n
 
 
 def _listing(d: Path) -> dict[tuple[str, str], list[tuple[int, Path]]]:

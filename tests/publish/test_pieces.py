@@ -125,17 +125,6 @@ def test_pieces_that_do_not_match_the_store_are_not_used(built, tmp_path):
     assert b"stale" not in gzip.decompress(open(got["ntriples"].path, "rb").read())
 
 
-def test_forget_then_save_replaces_a_graphs_piece(built, tmp_path):
-    _, _, outcomes = built
-    o = outcomes[0]
-    home = tmp_path / "home"
-    pieces.save(home, o.graph, o.report_nt, o.file_hash)
-    pieces.save(home, outcomes[1].graph, outcomes[1].report_nt, outcomes[1].file_hash)
-    assert pieces.forget(home, [o.graph]) == 1
-    assert set(pieces.lookup(home, {o.graph: o.file_hash, outcomes[1].graph: outcomes[1].file_hash})) == {
-        outcomes[1].graph}
-
-
 def test_pieces_of_graphs_no_longer_published_are_collected(built, tmp_path):
     store, settings, outcomes = built
     home = tmp_path / "home"
