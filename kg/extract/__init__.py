@@ -19,8 +19,8 @@ from kg.extract.agencies import (Mention, RegionContext, find_aliases, find_ment
                                  region_of_name, resolve_agency)
 from kg.extract.events import find_events
 from kg.extract.figures import find_contacts, find_figures
-from kg.extract.instruments import (classify, find_bare, find_bracketed, is_own_title, kind_from_order, link_aliases,
-                                   order_kind_applies)
+from kg.extract.instruments import (classify, find_bare, find_bracketed, is_own_title, link_aliases, stated_kind,
+                                   stated_kind_applies)
 from kg.extract.model import (Agency, Contact, Event, Extraction, Figure, Initiative, Instrument, ReportMeta, Section)
 from kg.extract.structure import find_initiatives, find_sections
 from kg.extract.text import TextView, normalize
@@ -257,10 +257,10 @@ def _instrument_items(view: TextView, cites, bare, title: str | None) -> list[In
             kind, level = classify(c.name)
             item = items[key] = Instrument(name=c.name, surface=surface, kind=kind, level=level, part_of=c.part_of)
         if c.bracketed and norm[c.end:c.end + 1] == "》":
-            # a (…令第N号) right after the title states the kind where the name alone cannot (see order_kind_applies)
-            ordered = kind_from_order(norm, c.end)
-            if ordered and order_kind_applies(item.name, classify(item.name)[0]):
-                item.kind = ordered
+            # (…令第N号) after the title or 地方性法规《…》 before it states the kind where the name alone cannot
+            stated = stated_kind(norm, c.start, c.end)
+            if stated and stated_kind_applies(item.name, classify(item.name)[0]):
+                item.kind = stated
         if fold(surface) == fold(item.surface):
             item.spans.append((c.start, c.end))
         else:

@@ -3,7 +3,9 @@ bare citations of well-known laws from the gazetteer (宪法, 民法典), and a 
 (“十四五”…规划; a body's own 厅/局…规定 after 修订/制定 only when quoted or written again elsewhere). Short forms defined in the text (以下简称《条例》) are the instrument they stand for.
 
 `classify(name)` is a function of the canonical name alone (plus the gazetteer): the same law cited by many
-reports is one node in the graph, so its kind cannot depend on the citing sentence.
+reports is one node in the graph, so its kind cannot depend on how a sentence happens to word the citation. Only
+a fact about the document that the text states overrides it where the name cannot settle the kind
+(`stated_kind`: its 令 number, or 地方性法规《…》).
 """
 from __future__ import annotations
 
@@ -132,31 +134,37 @@ def classify(name: str) -> tuple[str, str | None]:
 
 # (…部令第N号) (国务院令第N号) (…人民政府令第N号) right after a title: the 令 that issued it
 _ORDER_CITE = re.compile(r"\s*\((?P<who>[^()]{1,24}?)令(?:第|\s)?\s*[\d一二三四五六七八九十百〇零]+\s*号\)")
+# 地方性法规《…》, 政府规章《…》 …: the writer names the kind right before the title
+_KIND_WORD = re.compile(r"(?P<word>地方性法规|行政法规|党内法规|规范性文件|规章)\s*$")
+_KIND_WORDS = {"地方性法规": "local_regulation", "行政法规": "admin_regulation", "党内法规": "party_regulation",
+               "规范性文件": "policy", "规章": "rules"}
 
 
-def kind_from_order(norm: str, end: int) -> str | None:
-    """Kind stated by a 令 citation right after 》 at `end` (index of 》), or None."""
+def stated_kind(norm: str, start: int, end: int) -> str | None:
+    """The kind the text states for the title in 《 》 at norm[start - 1] and norm[end], or None: a 令 citation
+    right after 》 ((国务院令第N号): an administrative regulation; 部令, 总局令, 人民政府令 …: rules; a 主席令 is a
+    law, left to the name), or a kind word right before 《 (地方性法规《…》, 政府规章《…》)."""
     m = _ORDER_CITE.match(norm, end + 1)
-    if not m:
+    if m:
+        who = m.group("who").strip()
+        if who.endswith("国务院"):
+            return "admin_regulation"
+        return None if who.endswith("主席") else "rules"
+    if norm[start - 1:start] != "《":
         return None
-    who = m.group("who").strip()
-    if who.endswith("国务院"):
-        return "admin_regulation"
-    # 部令, 总局令, (省/市)人民政府令, 办公室令 …: a ministry or local government 令; a 主席令 is a law, left to the name
-    return None if who.endswith("主席") else "rules"
+    m = _KIND_WORD.search(norm, max(0, start - 9), start - 1)
+    return _KIND_WORDS[m.group("word")] if m else None
 
 
-def order_kind_applies(name: str, kind: str) -> bool:
-    """A 令 citation settles the kind only where the name rules cannot: a name outside the gazetteer ending in
-    条例/办法/规定/细则/规则 that the name rules left as a normative document or a local regulation. A 令 number is
-    a fact about the document, so every report that cites it with its 令 gives it the same kind."""
+def stated_kind_applies(name: str, kind: str) -> bool:
+    """A stated kind settles the kind only where the name rules cannot: a name outside the gazetteer ending in
+    条例/办法/规定/细则/规则 that the name rules left as a normative document, rules or a regulation. A 令 number
+    or the kind its own report gives it is a fact about the document, so reports that state it agree."""
     if lookup_instrument(name) is not None:
         return False
     core = re.sub(r"(?:\([^()]*\))+$", "", fold(name))
     return core.endswith(_RULE_END + ("条例",)) and kind in ("policy", "rules", "admin_regulation")
 
-
-# ---------------------------------------------------------------- 《…》
 
 def _unclosed_end(norm: str, start: int, stop: int) -> int | None:
     """For a 《 with no 》: end of the title at the last title-like suffix before the clause ends."""

@@ -92,6 +92,18 @@ def test_order_citation_settles_an_ambiguous_name():
     assert run("依照《网络信息内容服务办法》办理。").instruments[0].kind == "policy"
 
 
+def test_kind_word_before_the_title_settles_an_ambiguous_name():
+    ex = run("全市首部地方性法规《某某市客运管理若干规定》施行,制定政府规章《某某市公园管理办法》,"
+             "清理规范性文件《某某市行政执法细则》。")
+    kinds = {i.name: i.kind for i in ex.instruments}
+    assert kinds == {"某某市客运管理若干规定": "local_regulation", "某某市公园管理办法": "rules",
+                     "某某市行政执法细则": "policy"}
+    # the word must stand right before 《: one clause earlier it says nothing about this title
+    assert run("审议地方性法规3件,印发《某某市客运管理若干规定》。").instruments[0].kind == "rules"
+    # a name the gazetteer knows keeps its kind whatever the sentence says
+    assert run("规范性文件《中华人民共和国行政处罚法》").instruments[0].kind == "law"
+
+
 def test_bare_own_rules_need_more_than_a_verb():
     assert run("今年修订完善局机关内部管理规定,规范运行。").instruments == []
     ex = run("制定“局重大事项请示报告规定”,并印发实施。")
