@@ -135,6 +135,11 @@ class Store(ABC):
         """An opaque value that changes whenever committed data changes (for ETags and cache invalidation)."""
         return "0"
 
+    def published_at(self, generation: str) -> float | None:
+        """When `generation` was published (Unix time), the same for every process that reads the store; None when
+        the store cannot say (the web tier then uses the time it first saw the generation)."""
+        return None
+
     def snapshot(self) -> "Store":
         """A read-only view that keeps seeing the state of this moment, for several queries that must agree (one
         page, one set of dumps). Stores whose reads are always of one whole state return themselves."""

@@ -262,6 +262,12 @@ class OxigraphStore(_WorkerQueries, PyOxigraphStore):
     def snapshot(self) -> Store:
         return PinnedStore(self._view(), self._workers, self.path)
 
+    def published_at(self, generation: str) -> float | None:
+        try:   # READERS is created by _publish and never written again (readers only lock it)
+            return os.stat(self.path / generation / READERS).st_mtime
+        except (OSError, ValueError):
+            return None
+
     def refresh(self) -> None:
         """Nothing to do: every call looks at CURRENT. Kept so callers can say what they mean."""
         self._view()

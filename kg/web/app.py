@@ -15,7 +15,8 @@ import re
 import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from kg.config import Settings
+from kg.publish.dumps import MANIFEST
 from kg.store.base import Store, open_store
 from kg.web.common import HERE, LANG_COOKIE, env, error_page, lang_of
 from kg.web.i18n import DEFAULT_LANG, pick_lang, translator
@@ -52,6 +54,25 @@ SECURITY_NAMES = frozenset(h for h, _ in SECURITY_HEADERS)
 NO_STORE_ETAG = ("/sparql", "/healthz", "/static/", "/dumps")
 # Answers that also depend on files beside the store (the dump manifest): validators yes, server-side cache no.
 NO_RESPONSE_CACHE = ("/catalog", "/.well-known/void")
+
+
+def _manifest_stamp(settings: Settings) -> tuple[str, float]:
+    """(what identifies the dump manifest's current version, its mtime); ("", 0) when there is none."""
+    try:
+        st = os.stat(Path(settings.dumps_dir) / MANIFEST)
+    except OSError:
+        return "", 0.0
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}", st.st_mtime
+
+
+def _not_modified_since(header: str | None, changed: float) -> bool:
+    if not header:
+        return False
+    try:
+        since = parsedate_to_datetime(header).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False   # an unreadable date is ignored (RFC 9110 13.1.3)
+    return int(changed) <= since
 
 
 def _cache_limit_bytes() -> int:
@@ -173,15 +194,16 @@ class WebMiddleware:
         self.cache = ResponseCache(limit) if limit else None
         self._inflight: dict[str, asyncio.Future] = {}
 
-    def _last_modified(self, gen: str) -> str:
-        # The time this process first saw this generation: a stable, honest lower bound for the change time.
-        lm = self._gen_seen.get(gen)
-        if lm is None:
-            lm = self._gen_seen[gen] = formatdate(time.time(), usegmt=True)
+    def _changed_at(self, store: Store, gen: str) -> float:
+        """When the data of `gen` was published, as the store says (the same for every server process); else the
+        time this process first saw it, a stable lower bound. A generation not seen before also wakes the warmer."""
+        seen = self._gen_seen.get(gen)
+        if seen is None:
+            seen = self._gen_seen[gen] = store.published_at(gen) or time.time()
             warmer = getattr(self.get_state(), "warmer", None)
             if warmer is not None:
                 warmer.poke()
-        return lm
+        return seen
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -196,24 +218,39 @@ class WebMiddleware:
             return
 
         etag = last_modified = key = gen = None
+        any_tag = False   # If-None-Match: *, answered once the route says whether the resource exists
         if method in ("GET", "HEAD") and not path.startswith(NO_STORE_ETAG):
-            store = self.get_state().store
+            state = self.get_state()
+            store = state.store
             gen = store.generation()
             cookie = headers.get("cookie", "")
             lang_cookie = ",".join(_LANG_COOKIE_RE.findall(cookie)) if LANG_COOKIE in cookie else ""
             # Everything a page depends on: data generation, URL, language choice, representation asked for.
-            key = "|".join([gen, path, scope.get("query_string", b"").decode("latin-1"), headers.get("accept", ""),
-                            lang_cookie, headers.get("accept-language", "")[:20], headers.get("host", "")])
+            parts = [gen, path, scope.get("query_string", b"").decode("latin-1"), headers.get("accept", ""),
+                     lang_cookie, headers.get("accept-language", "")[:20], headers.get("host", "")]
+            changed = self._changed_at(store, gen)
+            beside = path.startswith(NO_RESPONSE_CACHE)
+            if beside:   # the catalog and VoID also describe the dump files, which `kg dump` rewrites in place
+                stamp, mtime = _manifest_stamp(state.settings)
+                parts.append(stamp)
+                changed = max(changed, mtime)
+            key = "|".join(parts)
             etag = 'W/"' + hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=16).hexdigest() + '"'
-            last_modified = self._last_modified(gen)
-            inm = headers.get("if-none-match")
-            if inm and (inm.strip() == "*" or etag in [x.strip() for x in inm.split(",")]):
+            last_modified = formatdate(changed, usegmt=True)
+            inm, ims = headers.get("if-none-match"), headers.get("if-modified-since")
+            if inm is not None:   # weak comparison (RFC 9110 13.1.2): W/"x" and "x" match
+                tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+                any_tag = "*" in tags
+                fresh = etag.removeprefix("W/") in tags
+            else:                 # If-Modified-Since only without If-None-Match; HTTP dates are whole seconds
+                fresh = _not_modified_since(ims, changed)
+            if fresh:
                 await send({"type": "http.response.start", "status": 304,
                             "headers": SECURITY_HEADERS + [(b"etag", etag.encode()),
                                                            (b"last-modified", last_modified.encode())]})
                 await send({"type": "http.response.body", "body": b""})
                 return
-            if self.cache is not None and path.startswith(NO_RESPONSE_CACHE):
+            if self.cache is not None and beside:
                 key = None
             if key is not None and self.cache is not None:
                 hit = self.cache.get(gen, key)
@@ -226,18 +263,21 @@ class WebMiddleware:
                     hit = self.cache.get(gen, key)
                 if hit is not None:
                     status, hdrs, body, _ = hit
+                    if any_tag and status == 200:
+                        status, hdrs, body = 304, [h for h in hdrs if h[0].lower() != b"content-length"], b""
                     await send({"type": "http.response.start", "status": status, "headers": hdrs})
                     await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
                     return
 
         started = False
+        not_modified = False   # a 200 turned into 304 for If-None-Match: *
         capture = self.cache is not None and key is not None and key not in self._inflight
         if capture:
             done = self._inflight[key] = asyncio.get_running_loop().create_future()
         captured: dict = {"parts": []}
 
         async def send_wrapper(message):
-            nonlocal started
+            nonlocal started, not_modified
             if message["type"] == "http.response.start":
                 started = True
                 hdrs = [(k, v) for k, v in message.get("headers", []) if k.lower() not in SECURITY_NAMES]
@@ -247,12 +287,20 @@ class WebMiddleware:
                 message = {**message, "headers": hdrs}
                 if capture:
                     captured["status"], captured["headers"] = message["status"], hdrs
+                if any_tag and message["status"] == 200:
+                    not_modified = True
+                    message = {**message, "status": 304,
+                               "headers": [h for h in hdrs if h[0].lower() != b"content-length"]}
             elif message["type"] == "http.response.body":
                 if capture and "status" in captured:
                     captured["parts"].append(message.get("body", b""))
                     if not message.get("more_body", False):
                         _store(captured)
-                if method == "HEAD":
+                if not_modified:
+                    if message.get("more_body", False):
+                        return
+                    message = {"type": "http.response.body", "body": b""}
+                elif method == "HEAD":
                     message = {**message, "body": b""}  # keep Content-Length, send no body
             await send(message)
 

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from rdflib import Graph
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -121,8 +122,13 @@ def quote_path(p: str) -> str:
 
 
 def page_number(value: str | None) -> int:
-    """A 1-based page number from a query parameter; anything unusable is page 1 (the service clamps the top)."""
-    try:
-        return max(1, int(value or 1))
-    except ValueError:
+    """A 1-based page number from a query parameter (absent: 1); anything else is the client's error (400)."""
+    if value is None or value == "":
         return 1
+    try:
+        page = int(value)
+    except ValueError:
+        page = 0
+    if page < 1:
+        raise HTTPException(400, f"page must be a whole number from 1 up, not {value[:20]!r}")
+    return page

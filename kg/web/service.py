@@ -552,12 +552,13 @@ class KGService:
             return sorted(best, key=lambda i: (best[i] is None, best[i] or "", i))
         return self.per_generation(("members", slug), compute)
 
-    def list_class(self, slug: str, lang: str, page: int = 1, per_page: int = LIST_PAGE_SIZE) -> dict:
+    def list_class(self, slug: str, lang: str, page: int = 1, per_page: int = LIST_PAGE_SIZE) -> dict | None:
         cls = CLASSES[slug]
         members = self.class_members(slug)
         total = len(members) if members is not None else self.class_counts().get(slug, 0)
         pages = max(1, -(-total // per_page))
-        page = min(max(1, page), pages)
+        if not 1 <= page <= pages:
+            return None     # past the last page: the caller answers 404, so a harvester's loop ends
         if members is not None:
             iris = members[(page - 1) * per_page:page * per_page]
         else:   # a large class: the store's order of this generation (stable, so pages partition it), one page read
@@ -573,8 +574,9 @@ class KGService:
         """A number worth showing next to each item of a list page, for this page's items only."""
         if not iris:
             return {}
+        # initiatives cite too: the instruments' figure counts reports only, as their pages and hubs do
         link = {"agencies": f"?x {iri_ref(str(GK.issuedBy))} ?s",
-                "instruments": f"?x {iri_ref(str(GK.cites))} ?s",
+                "instruments": f"?x {iri_ref(str(GK.cites))} ?s . ?x a {iri_ref(str(GK.Report))}",
                 "events": f"?x {iri_ref(str(GK.mentionsEvent))} ?s",
                 "reports": f"?s {iri_ref(str(GK.hasInitiative))} ?x",
                 "initiatives": f"?s {iri_ref(str(GK.cites))} ?x"}[slug]

@@ -1,6 +1,7 @@
 """Escaping, security headers, HEAD/OPTIONS, caching validators, errors without internals, publishing routes."""
 import hashlib
 import json
+import os
 import re
 
 import pytest
@@ -87,6 +88,67 @@ def test_etag_304(client):
     assert r3.status_code == 200 and r3.headers["etag"] != etag
     assert client.get("/doc/instrument/i1?lang=en", headers={**HTML, "If-None-Match": etag}).status_code == 200
     client.cookies.clear()
+
+
+def test_conditional_requests_compare_weakly_and_by_date(client):
+    r = client.get("/doc/instrument/i1", headers=HTML)
+    etag, lm = r.headers["etag"], r.headers["last-modified"]
+    assert etag.startswith('W/"')
+    # If-None-Match compares weakly: the strong form of the same tag matches too (RFC 9110 13.1.2)
+    assert client.get("/doc/instrument/i1", headers={**HTML, "If-None-Match": etag[2:]}).status_code == 304
+    assert client.get("/doc/instrument/i1", headers={**HTML, "If-None-Match": '"other", ' + etag}).status_code == 304
+    # If-Modified-Since: not modified since the date it was given, modified since any earlier date
+    assert client.get("/doc/instrument/i1", headers={**HTML, "If-Modified-Since": lm}).status_code == 304
+    old = client.get("/doc/instrument/i1", headers={**HTML, "If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})
+    assert old.status_code == 200 and old.content
+    assert client.get("/doc/instrument/i1", headers={**HTML, "If-Modified-Since": "yesterday"}).status_code == 200
+    # If-None-Match wins over If-Modified-Since
+    r = client.get("/doc/instrument/i1", headers={**HTML, "If-None-Match": '"other"', "If-Modified-Since": lm})
+    assert r.status_code == 200
+
+
+def test_if_none_match_any_only_for_what_exists(client):
+    # "*" matches any current representation: a page that exists is not modified, one that does not is still 404
+    assert client.get("/doc/instrument/i1", headers={**HTML, "If-None-Match": "*"}).status_code == 304
+    assert client.get("/doc/instrument/i1", headers={**HTML, "If-None-Match": "*"}).content == b""
+    assert client.get("/doc/agency/ffffffffffffffff", headers={**HTML, "If-None-Match": "*"}).status_code == 404
+    assert client.get("/no/such/page", headers={**HTML, "If-None-Match": "*"}).status_code == 404
+
+
+def test_last_modified_is_the_generation_publish_time(tmp_path):
+    """Every server process (and a restarted one) gives the same Last-Modified: the store's publish time."""
+    from kg.store.oxigraph import OxigraphStore
+    store = OxigraphStore(tmp_path / "store")
+    load_fixture(store, TEST_BASE)
+    gen = store.generation()
+    published = 1577836800   # say the generation was published on 2020-01-01
+    os.utime(store.path / gen / "READERS", (published, published))
+    seen = []
+    for _ in range(2):   # two apps: two processes, or one restarted
+        with TestClient(create_app(store, make_settings())) as c:
+            seen.append(c.get("/agencies", headers=HTML).headers["last-modified"])
+    store.close()
+    assert seen == ["Wed, 01 Jan 2020 00:00:00 GMT"] * 2
+
+
+def test_catalog_validators_follow_the_dump_manifest(dumps_client, tmp_path):
+    """`kg dump` rewrites the files the catalog describes without a new store generation: its ETag must change."""
+    r = dumps_client.get("/catalog", headers={"Accept": "text/turtle"})
+    etag = r.headers["etag"]
+    assert dumps_client.get("/catalog", headers={"Accept": "text/turtle", "If-None-Match": etag}).status_code == 304
+    manifest = tmp_path / "dumps" / "dumps.json"
+    doc = json.loads(manifest.read_text())
+    doc["dumps"][0]["modified"] = "2026-02-02T00:00:00+00:00"
+    (tmp_path / "dumps" / "new.json").write_text(json.dumps(doc))
+    (tmp_path / "dumps" / "new.json").replace(manifest)   # as kg dump replaces it
+    r2 = dumps_client.get("/catalog", headers={"Accept": "text/turtle", "If-None-Match": etag})
+    assert r2.status_code == 200 and r2.headers["etag"] != etag and "2026-02-02" in r2.text
+
+
+def test_sparql_page_varies_on_accept(client):
+    for url in ("/sparql", "/sparql?query=ASK%7B%7D"):
+        vary = {v.strip().lower() for v in client.get(url, headers=HTML).headers["vary"].split(",")}
+        assert "accept" in vary, url
 
 
 def test_etag_changes_with_data():

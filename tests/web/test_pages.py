@@ -22,10 +22,21 @@ def test_list_pages_and_json_twin(client):
     doc = client.get("/instruments.json").json()
     assert doc["total"] == 3 and doc["page"] == 1 and doc["next"] is None
     counts = {i["iri"]: i["count"] for i in doc["items"]}
-    assert counts[TEST_BASE + "id/instrument/i1"] == 3  # r1, r2 and initiative n1
+    # reports that cite it (r1, r2), as its page counts them; initiative n1 cites it too but is not a report
+    assert counts[TEST_BASE + "id/instrument/i1"] == 2 and doc["count_means"] == "citing reports"
+    assert "引用报告数" in r.text
     assert client.get("/instruments?format=json").json()["total"] == 3
     assert client.get("/list/reports.json").json()["total"] == 2
     assert client.get("/list/nothing").status_code == 404
+
+
+def test_list_pages_end_and_refuse_bad_numbers(client):
+    # a harvester looping until there is no page must stop: past the last page is 404, not page 1 again
+    assert client.get("/instruments.json?page=1").status_code == 200
+    assert client.get("/instruments.json?page=2").status_code == 404
+    for bad in ("0", "-1", "abc", "1.5"):
+        r = client.get(f"/instruments.json?page={bad}")
+        assert r.status_code == 400 and "page" in r.text, bad
 
 
 def test_list_paging(client, store):

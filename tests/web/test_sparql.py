@@ -236,3 +236,19 @@ def test_sparqlwrapper_sees_400(live_server):
     sw.setReturnFormat("json")
     with pytest.raises(QueryBadFormed):
         sw.query()
+
+
+def test_query_page_offers_downloads_in_formats_the_query_has(client):
+    """SELECT/ASK results download as CSV or JSON, CONSTRUCT/DESCRIBE graphs as Turtle or N-Triples; every link the
+    page shows is answered with 200."""
+    import re
+    from urllib.parse import quote
+    for query, shown, hidden in [("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "dl-table", "dl-graph"),
+                                 ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "dl-graph", "dl-table")]:
+        page = client.get("/sparql?query=" + quote(query), headers={"Accept": "text/html"}).text
+        assert re.search(f'id="{shown}">', page) and re.search(f'id="{hidden}" hidden>', page)
+        block = re.search(f'id="{shown}">(.*?)</span>', page, re.S).group(1)
+        links = re.findall(r'href="([^"]+)"', block)
+        assert len(links) == 2
+        for link in links:
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, link

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request
 
 from kg.web.common import json_response, lang_of, page_number, render, root, service, settings
+from kg.web.i18n import translator
 from kg.web.service import CLASSES, example_queries
 
 router = APIRouter()
@@ -29,11 +30,15 @@ def home(request: Request):
 def _list(request: Request, slug: str, suffix: str | None):
     if slug not in CLASSES:
         raise HTTPException(404)
-    data = service(request).list_class(slug, lang_of(request), page_number(request.query_params.get("page")))
+    page = page_number(request.query_params.get("page"))
+    data = service(request).list_class(slug, lang_of(request), page)
+    if data is None:
+        raise HTTPException(404, f"there is no page {page} of this list")
     if _wants_json(request, suffix):
         base = f"{root(request)}/{slug}.json"
-        return json_response({**data, "next": f"{base}?page={data['page'] + 1}" if data["page"] < data["pages"] else None})
-    return render(request, "list.html", {"data": data})
+        return json_response({**data, "count_means": translator("en")(f"count_{slug}").lower(),
+                              "next": f"{base}?page={page + 1}" if page < data["pages"] else None})
+    return render(request, "list.html", {"data": {**data, "count_label": f"count_{slug}"}})
 
 
 # One route per class keeps URLs short (/agencies) and the JSON twin next to it (/agencies.json).

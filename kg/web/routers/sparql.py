@@ -287,5 +287,8 @@ async def _page(request: Request, sparql_text: str | None, dgs: list[str], ngs: 
         except ProtocolError as exc:
             error = exc.message
     examples = [{"key": k, "query": q} for k, q in example_queries()]
-    return render(request, "query.html", {"query": sparql_text or examples[0]["query"], "examples": examples,
-                                          "result": result, "error": error, "ran": bool(sparql_text)})
+    # the same URL answers other clients with results or the service description: caches must key on Accept
+    shown = sparql_text or examples[0]["query"]
+    return render(request, "query.html", {"query": shown, "examples": examples, "graph_query": query_form(shown) == "graph",
+                                          "result": result, "error": error, "ran": bool(sparql_text)},
+                  headers={"Vary": "Accept"})

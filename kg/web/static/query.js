@@ -36,8 +36,11 @@
     return !!m && /^(CONSTRUCT|DESCRIBE)$/i.test(m[1]);
   }
   function updateLinks() {
-    var q = encodeURIComponent(ta.value);
-    ["csv", "json", "ttl"].forEach(function (f) {
+    var q = encodeURIComponent(ta.value), graph = isGraphQuery(ta.value);
+    var table = document.getElementById("dl-table"), graphs = document.getElementById("dl-graph");
+    if (table) table.hidden = graph;
+    if (graphs) graphs.hidden = !graph;
+    ["csv", "json", "ttl", "nt"].forEach(function (f) {
       var a = document.getElementById("dl-" + f);
       if (a) a.href = root + "/sparql?format=" + (f === "ttl" ? "turtle" : f) + "&query=" + q;
     });
