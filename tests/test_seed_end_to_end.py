@@ -196,6 +196,28 @@ def test_http_sparql_and_agency_page(seed_store, seed_settings):
     assert (URIRef(agency), None, None) in g
 
 
+def test_home_examples_have_rows_on_the_sample(seed_store, seed_settings):
+    """The sample `kg serve` publishes (one report, none of the defaults' agency, year or laws): the examples take
+    their parameters from the data, so each one shows rows."""
+    import html
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from kg.web import analytics
+    from kg.web.app import create_app
+
+    client = TestClient(create_app(store=seed_store, settings=seed_settings))
+    analytics.citation_index(client.app.state.service)   # built as the warm thread builds it
+    page = client.get("/", headers={"Accept": "text/html"}).text
+    hrefs = [html.unescape(h) for h in re.findall(r'href="(/sparql\?query=[^"]+)"', page)]
+    assert len(hrefs) == 5
+    for href in hrefs:
+        r = client.get(href, headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200 and r.json()["results"]["bindings"], href
+    assert "2025" in hrefs[1] and "2023" not in hrefs[1]
+
+
 @needs_shared()
 def test_scorer_runs_on_the_dev_corpus(tmp_path):
     out = tmp_path / "score.json"

@@ -187,6 +187,14 @@ class KGService:
             import logging
             logging.getLogger("kg.web").exception("warming the per-generation statistics failed")
 
+    def examples(self) -> tuple[list[tuple[str, str]], bool]:
+        """(the example queries with parameters from this data, whether those came from the citation index: until
+        it is ready they are the defaults, and a page showing them should not be cached)."""
+        ix = self.memo.peek(self.store.generation(), "citation_index")
+        if ix is None:
+            return example_queries(), False
+        return example_queries(self.per_generation("example_params", lambda: example_params(ix))), True
+
     def per_generation(self, name, compute):
         """compute() once per data generation (see GenerationMemo)."""
         return self.memo.get(self.store.generation(), name, compute)
@@ -680,32 +688,67 @@ def _curie(g: Graph, x) -> str:
 
 
 # Example researcher queries (links into the query page). Kept here so the home page and the query page agree.
-def example_queries() -> list[tuple[str, str]]:
+# Their parameters come from the data (example_params), so each example has rows on any store; these are for a store
+# whose citation index is not ready yet.
+EXAMPLE_DEFAULTS = {"agency": "司法", "year": "2023", "a": "行政处罚法", "b": "行政许可法"}
+
+
+def example_params(ix) -> dict[str, str]:
+    """The busiest agency's name, the year most reports cover, the most-cited instrument and the one cited most
+    often beside it, from a CitationIndex (None: the defaults). Ties go to the least IRI, so every server agrees."""
+    p = dict(EXAMPLE_DEFAULTS)
+    if ix is None:
+        return p
+
+    def top(counts: dict):
+        return min(counts, key=lambda k: (-counts[k], k)) if counts else None
+
+    agency = top({a: len(r) for a, r in ix.by_agency.items()})
+    if agency in ix.label:
+        p["agency"] = ix.label[agency]
+    year = top({y: len(r) for y, r in ix.by_year.items()})
+    if year:
+        p["year"] = year
+    a = top({i: len(r) for i, r in ix.by_inst.items() if i in ix.label})
+    if a:
+        beside: dict[str, int] = {}
+        for rep in ix.by_inst[a][:2000]:      # a sample is enough to find a frequent partner
+            for i in ix.by_report.get(rep, ()):
+                if i != a and i in ix.label:
+                    beside[i] = beside.get(i, 0) + 1
+        b = top(beside)
+        if b:
+            p["a"], p["b"] = ix.label[a], ix.label[b]
+    return p
+
+
+def example_queries(params: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    x = {k: literal(v) for k, v in (params or EXAMPLE_DEFAULTS).items()}
     p = f"PREFIX gk: <{GK}>\nPREFIX rdfs: <{RDFS}>\n"
     return [
-        ("ex_q1", p + """# Instruments cited by one agency (its reports and their initiatives), most cited first
-SELECT ?inst ?label (COUNT(DISTINCT ?via) AS ?n) WHERE {
-  ?agency rdfs:label ?agencyLabel . FILTER(CONTAINS(?agencyLabel, "司法"))
+        ("ex_q1", p + f"""# Instruments cited by one agency (its reports and their initiatives), most cited first
+SELECT ?inst ?label (COUNT(DISTINCT ?via) AS ?n) WHERE {{
+  ?agency rdfs:label ?agencyLabel . FILTER(CONTAINS(?agencyLabel, {x["agency"]}))
   ?r gk:issuedBy ?agency .
-  { ?r gk:cites ?inst BIND(?r AS ?via) } UNION { ?r gk:hasInitiative ?via . ?via gk:cites ?inst }
+  {{ ?r gk:cites ?inst BIND(?r AS ?via) }} UNION {{ ?r gk:hasInitiative ?via . ?via gk:cites ?inst }}
   ?inst rdfs:label ?label .
-}
+}}
 GROUP BY ?inst ?label ORDER BY DESC(?n) LIMIT 100"""),
-        ("ex_q2", p + """# The 20 instruments cited by the most reports covering a year
-SELECT ?inst ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {
+        ("ex_q2", p + f"""# The 20 instruments cited by the most reports covering a year
+SELECT ?inst ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {{
   ?r a gk:Report ; gk:yearCovered ?y ; gk:cites ?inst .
-  FILTER(STR(?y) = "2023")
+  FILTER(STR(?y) = {x["year"]})
   ?inst rdfs:label ?label .
-}
+}}
 GROUP BY ?inst ?label ORDER BY DESC(?n) LIMIT 20"""),
-        ("ex_q3", p + """# Agencies whose reports cite both instrument A and instrument B (matched by label)
-SELECT DISTINCT ?agency ?label WHERE {
-  ?a rdfs:label ?la . FILTER(CONTAINS(?la, "行政处罚法"))
-  ?b rdfs:label ?lb . FILTER(CONTAINS(?lb, "行政许可法"))
-  ?r1 gk:issuedBy ?agency ; gk:cites ?a .
-  ?r2 gk:issuedBy ?agency ; gk:cites ?b .
+        ("ex_q3", p + f"""# Agencies whose reports cite both instrument A and instrument B (matched by label)
+SELECT DISTINCT ?agency ?label WHERE {{
+  ?a rdfs:label ?la . FILTER(CONTAINS(?la, {x["a"]}))
+  ?b rdfs:label ?lb . FILTER(CONTAINS(?lb, {x["b"]}))
+  ?r1 gk:issuedBy ?agency . {{ ?r1 gk:cites ?a }} UNION {{ ?r1 gk:hasInitiative/gk:cites ?a }}
+  ?r2 gk:issuedBy ?agency . {{ ?r2 gk:cites ?b }} UNION {{ ?r2 gk:hasInitiative/gk:cites ?b }}
   ?agency rdfs:label ?label .
-}
+}}
 LIMIT 100"""),
         ("ex_q4", p + """# Pairs of instruments cited by the same report, most frequent pairs first
 SELECT ?a ?aLabel ?b ?bLabel (COUNT(DISTINCT ?r) AS ?n) WHERE {

@@ -121,3 +121,4 @@ def test_ontology_page_and_files(client):
     assert r.status_code == 200 and "gk:LegalInstrument" in r.text
     r = client.get("/shapes.ttl")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+

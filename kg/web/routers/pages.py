@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 
 from kg.web.common import json_response, lang_of, page_number, render, root, service, settings
 from kg.web.i18n import translator
-from kg.web.service import CLASSES, example_queries
+from kg.web.service import CLASSES
 
 router = APIRouter()
 
@@ -20,11 +20,13 @@ def _wants_json(request: Request, suffix: str | None) -> bool:
 @router.api_route("/", methods=["GET", "HEAD"])
 def home(request: Request):
     svc = service(request)
-    examples = [{"key": k, "href": f"{root(request)}/sparql?{urlencode({'query': q})}"} for k, q in example_queries()]
+    queries, final = svc.examples()
+    examples = [{"key": k, "href": f"{root(request)}/sparql?{urlencode({'query': q})}"} for k, q in queries]
     stats = svc.graph_stats(wait=not svc.warms_in_background)
-    # until warming has counted the quads the page leaves them out, and is not kept by the response cache
+    # until warming has counted the quads (and built the index the examples take their parameters from) the page
+    # leaves the figures out, and is not kept by the response cache
     return render(request, "home.html", {"counts": svc.class_counts(), "examples": examples, "stats": stats},
-                  headers=None if stats else {"Cache-Control": "no-store"})
+                  headers=None if stats and final else {"Cache-Control": "no-store"})
 
 
 def _list(request: Request, slug: str, suffix: str | None):

@@ -26,7 +26,6 @@ from kg.store import oxicore
 from kg.store.oxicore import GRAPH_TYPES, SELECT_TYPES
 from kg.web.common import RDF_FORMATS, render, service, settings
 from kg.web.conneg import negotiate, prefers_html
-from kg.web.service import example_queries
 
 log = logging.getLogger("kg.web.sparql")
 router = APIRouter()
@@ -286,7 +285,7 @@ async def _page(request: Request, sparql_text: str | None, dgs: list[str], ngs: 
                 result = {"kind": "graph", "text": res.body.decode("utf-8")[:200000], "truncated": res.truncated}
         except ProtocolError as exc:
             error = exc.message
-    examples = [{"key": k, "query": q} for k, q in example_queries()]
+    examples = [{"key": k, "query": q} for k, q in service(request).examples()[0]]
     # the same URL answers other clients with results or the service description: caches must key on Accept
     shown = sparql_text or examples[0]["query"]
     return render(request, "query.html", {"query": shown, "examples": examples, "graph_query": query_form(shown) == "graph",
