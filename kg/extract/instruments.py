@@ -27,6 +27,12 @@ _TITLE_SUFFIX = re.compile(
     r"措施|分工表|分工|目录|决议|批复|公告|通告|守则|章程|总结)(?:\([^()]{1,20}\))?")
 
 
+def is_type_word(surface: str) -> bool:
+    """《条例》, 《办法》: a short form that is only the document's type word, defined for one report (以下简称《条例》);
+    outside that report it names nothing, so it is evidence there but not a label of the instrument."""
+    return _TITLE_SUFFIX.fullmatch(fold(surface).strip("《》<>")) is not None
+
+
 @dataclass
 class Cite:
     start: int

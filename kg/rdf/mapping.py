@@ -30,6 +30,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.config import Settings
+from kg.extract.instruments import is_type_word
 from kg.extract.model import Extraction
 from kg.rdf.iris import Minter, fold
 from kg.rdf.namespaces import ELI, GK, KIND, LANG_ZH, LEVEL, OA, SCHEMA, SPDX, bind_prefixes
@@ -53,7 +54,7 @@ class _Terms:
 ELI, GK, OA, SCHEMA, SPDX = (_Terms(ns) for ns in (ELI, GK, OA, SCHEMA, SPDX))
 
 # Bump when the mapping's output changes, so incremental builds re-map unchanged extractions.
-MAPPING_VERSION = "0.1.0"
+MAPPING_VERSION = "0.1.1"
 
 CONTEXT_CHARS = 32                 # at most this many characters of prefix/suffix around a quote
 SENTENCE_BOUNDARIES = "。；;！？!?\n"  # the prefix/suffix stop at these: context from another sentence misleads
@@ -448,7 +449,7 @@ class _Mapper:
                 continue
             node = by_name[fold(ins.name)]
             self.e.add((node, RDF.type, GK.LegalInstrument))
-            self._labels(node, ins.name, [ins.surface, *ins.aliases])
+            self._labels(node, ins.name, [ins.surface, *(a for a in ins.aliases if not is_type_word(a))])
             self.e.add((node, ELI.type_document, _concept(KIND, ins.kind or "other")))
             if ins.level:
                 self.e.add((node, GK.level, _concept(LEVEL, ins.level)))

@@ -197,3 +197,19 @@ def test_mask_finds_mobiles_in_any_form_and_names_after_lianxiren():
     assert "张三丰" not in masked and "１３８００１３８０００" not in masked
     assert "5678" not in masked and "13712345678" not in masked
     assert "0592-5551234" in masked
+
+
+def test_a_short_form_that_is_only_a_type_word_is_evidence_not_a_label():
+    """以下简称《条例》 names the law inside one report; as a label of the shared node it would name every 条例."""
+    from kg.extract import extract
+    from kg.source.model import SourceText
+    text = ("本报告依据《中华人民共和国政府信息公开条例》(以下简称《条例》)编制。"
+            "按照《条例》要求,本机关主动公开政府信息。依据《行政处罚法》开展执法。")
+    rg = map_extraction(extract(SourceText(text=text, path="t.txt")), SETTINGS, source_name="t.txt")
+    law = URIRef(Minter(BASE).instrument("中华人民共和国政府信息公开条例"))
+    labels = {str(o) for o in rg.entities.objects(law, SKOS.altLabel)}
+    assert "条例" not in labels
+    quotes = {str(rg.report.value(URIRef(str(a) + "#quote"), OA.exact)) for a in rg.report.subjects(OA.hasBody, law)}
+    assert "条例" in quotes          # its uses are still evidence for the law
+    punish = URIRef(Minter(BASE).instrument("中华人民共和国行政处罚法"))
+    assert Literal("行政处罚法", lang="zh-Hans") in set(rg.entities.objects(punish, SKOS.altLabel))
