@@ -30,6 +30,33 @@ def _count(store: Store, sparql: str) -> int:
     return int(rows[0]["n"]) if rows and "n" in rows[0] else 0
 
 
+def partition_iri(base: str, kind: str, term) -> str:
+    """{base}dataset/class/{h} or {base}dataset/property/{h}: h = sha256 of the class or property IRI, first 12."""
+    return f"{base}dataset/{kind}/{hashlib.sha256(str(term).encode()).hexdigest()[:12]}"
+
+
+def _class_rows(store: Store) -> list:
+    return store.query(f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c }}
+        GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT {MAX_PARTITIONS}""").rows
+
+
+def _property_rows(store: Store) -> list:
+    return store.query(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}
+        GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT {MAX_PARTITIONS}""").rows
+
+
+def partition_iris(store: Store, base: str) -> set[str]:
+    """The IRIs of the class and property partitions void_graph describes (the same queries, without the counts
+    the rest of the description needs), for answering whether such an IRI was minted."""
+    snap = store.snapshot()
+    try:
+        return ({partition_iri(base, "class", r["c"]) for r in _class_rows(snap)}
+                | {partition_iri(base, "property", r["p"]) for r in _property_rows(snap)})
+    finally:
+        if snap is not store:
+            snap.close()
+
+
 def void_graph(store: Store, settings: Settings, dumps=()) -> Graph:
     base = settings.base_iri
     snap = store.snapshot()
@@ -68,21 +95,19 @@ def _describe(store: Store, settings: Settings, dumps) -> Graph:
     g.add((ds, VOID.distinctObjects, Literal(
         _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"), datatype=XSD.integer)))
 
-    classes = store.query(f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c }}
-        GROUP BY ?c ORDER BY DESC(?n) LIMIT {MAX_PARTITIONS}""").rows
+    classes = _class_rows(store)
     g.add((ds, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
     for row in classes:
-        part = URIRef(f"{base}dataset/class/{hashlib.sha256(str(row['c']).encode()).hexdigest()[:12]}")
+        part = URIRef(partition_iri(base, "class", row["c"]))
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], row["c"]))
         g.add((part, VOID.entities, Literal(int(row["n"]), datatype=XSD.integer)))
 
-    props = store.query(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }}
-        GROUP BY ?p ORDER BY DESC(?n) LIMIT {MAX_PARTITIONS}""").rows
+    props = _property_rows(store)
     g.add((ds, VOID.properties, Literal(len(props), datatype=XSD.integer)))
     vocabularies = set()
     for row in props:
-        part = URIRef(f"{base}dataset/property/{hashlib.sha256(str(row['p']).encode()).hexdigest()[:12]}")
+        part = URIRef(partition_iri(base, "property", row["p"]))
         g.add((ds, VOID.propertyPartition, part))
         g.add((part, VOID.property, row["p"]))
         g.add((part, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer)))

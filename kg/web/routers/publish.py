@@ -1,4 +1,7 @@
-"""Distribution: dump files, DCAT catalog, VoID, sitemap, robots.txt, ontology and shapes as Turtle, /healthz.
+"""Distribution: dump files, DCAT catalog, VoID, sitemap, robots.txt, ontology and shapes as Turtle, /healthz;
+and dereferencing of the IRIs the descriptions and the store mint outside id/: dataset/… (303 to the catalog or
+VoID document describing it) and graph/… (a report's named graph by content negotiation; 303 for the shared ones;
+graph/build is not published).
 
 Thin routes over kg.publish (dumps.py writes the files and their manifest; catalog.py, void.py and sitemap.py make
 the descriptions).
@@ -9,20 +12,23 @@ import email.utils
 import json
 import logging
 import os
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
-from rdflib import Graph
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from rdflib import Graph, URIRef
+from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
 from kg.config import ROOT
 from kg.publish import catalog as dcat_catalog
 from kg.publish import sitemap as sitemaps
 from kg.publish import void as void_description
 from kg.publish.dumps import read_manifest
-from kg.rdf.namespaces import bind_prefixes
-from kg.web.common import RDF_FORMATS, json_response, rdf_response, render, root, service, settings
-from kg.web.conneg import negotiate
+from kg.rdf.namespaces import GK, bind_prefixes
+from kg.web.common import (RDF_FORMATS, error_page, href_for, json_response, quote_path, rdf_response, render, root,
+                           service, settings)
+from kg.web.conneg import ENTITY_TYPES, negotiate
+from kg.web.service import iri_ref
 
 log = logging.getLogger("kg.web.publish")
 router = APIRouter()
@@ -163,12 +169,141 @@ def ontology_ttl(request: Request):
     return rdf_response(service(request).ontology_graph(), "ttl")
 
 
+@router.api_route("/ontology.{suffix}", methods=["GET", "HEAD"])
+def ontology_suffix(suffix: str, request: Request):
+    """The ontology in the other RDF formats (where graph/ontology sends clients that asked for them)."""
+    if suffix not in RDF_FORMATS:
+        raise HTTPException(404)
+    return rdf_response(service(request).ontology_graph(), suffix)
+
+
 @router.api_route("/shapes.ttl", methods=["GET", "HEAD"])
 def shapes_ttl(request: Request):
     g = bind_prefixes(Graph())
     for path in sorted((ROOT / "shapes").glob("*.ttl")):
         g.parse(path, format="turtle")
     return rdf_response(g, "ttl")
+
+
+# --- dereferencing dataset/… and graph/… -----------------------------------------------------------------------
+# The catalog and VoID mint {base}dataset/… IRIs, the store names its graphs {base}graph/…; each answers here like
+# /id/… does (kg.web.routers.entity): a 303 See Other to the document that describes it, or the graph itself.
+
+RDF_OFFERS = [mt for mt in ENTITY_TYPES if mt != "text/html"]   # server order: Turtle first
+GRAPH_TRIPLES_CAP = 50000    # a report graph holds ~1,000 triples; past this the answer says it was cut
+_REPORT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")   # the {h} of graph/report/{h} (hex in built data)
+
+
+def _not_acceptable(offers: list[str]) -> Response:
+    return Response("406 Not Acceptable\nThis resource is available as: " + ", ".join(offers) + "\n",
+                    status_code=406, media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def _see_other(request: Request, html: str, rdf) -> Response:
+    """303 to `html` for clients that prefer HTML, else to rdf(suffix) for the RDF format they prefer."""
+    chosen = negotiate(request.headers.get("accept"), list(ENTITY_TYPES))
+    if chosen is None:
+        return _not_acceptable(list(ENTITY_TYPES))
+    target = html if chosen == "text/html" else rdf(ENTITY_TYPES[chosen])
+    return RedirectResponse(root(request) + target, status_code=303, headers={"Vary": "Accept"})
+
+
+def _not_minted(request: Request, path: str) -> Response:
+    return error_page(request, 404, "not_found", settings(request).base_iri + path)
+
+
+def _partitions(request: Request) -> set[str]:
+    """VoID's class and property partition IRIs, once per data generation (they depend on the store alone)."""
+    svc = service(request)
+    return svc.per_generation("void_partition_iris",
+                              lambda: void_description.partition_iris(svc.store, settings(request).base_iri))
+
+
+@router.api_route("/dataset", methods=["GET", "HEAD"])
+@router.api_route("/dataset/service/sparql", methods=["GET", "HEAD"])
+def dataset(request: Request):
+    """The dataset and its SPARQL data service: described by the DCAT catalog (the dataset by VoID too)."""
+    return _see_other(request, "/catalog", lambda suffix: f"/catalog.{suffix}")
+
+
+@router.api_route("/dataset/distribution/{name}", methods=["GET", "HEAD"])
+def dataset_distribution(name: str, request: Request):
+    """A dump's dcat:Distribution: in the catalog while the dump manifest lists the file."""
+    if not any(e["name"] == name for e in dump_manifest(request)):
+        resp = _not_minted(request, f"dataset/distribution/{name}")
+        resp.headers["Cache-Control"] = "no-store"   # the manifest changes without the store: do not keep the 404
+        return resp
+    return _see_other(request, "/catalog", lambda suffix: f"/catalog.{suffix}")
+
+
+@router.api_route("/dataset/{kind}/{h}", methods=["GET", "HEAD"])
+def dataset_partition(kind: str, h: str, request: Request):
+    """A VoID class or property partition: described by the VoID document (browsers get the catalog page, which
+    links to it; VoID has no HTML form)."""
+    path = f"dataset/{kind}/{h}"
+    if (kind not in ("class", "property") or not re.fullmatch(r"[0-9a-f]{12}", h)
+            or settings(request).base_iri + path not in _partitions(request)):
+        return _not_minted(request, path)
+    return _see_other(request, "/catalog", lambda suffix: "/.well-known/void")
+
+
+@router.api_route("/graph/entities", methods=["GET", "HEAD"])
+def graph_entities(request: Request):
+    """The shared graph of agencies, instruments, events and regions is too large to send in one answer: browsers
+    go to the dumps page, RDF clients to the VoID description (its dumps, endpoint and URI space)."""
+    return _see_other(request, "/dumps", lambda suffix: "/.well-known/void")
+
+
+@router.api_route("/graph/ontology", methods=["GET", "HEAD"])
+def graph_ontology(request: Request):
+    return _see_other(request, "/ontology", lambda suffix: f"/ontology.{suffix}")
+
+
+@router.api_route("/graph/build", methods=["GET", "HEAD"])
+@router.api_route("/graph/build.{suffix}", methods=["GET", "HEAD"])
+def graph_build(request: Request):
+    """graph/build records which source files each report graph was built from: bookkeeping, never published."""
+    return error_page(request, 404, "not_found", "graph/build is internal build bookkeeping and is not published.")
+
+
+@router.api_route("/graph/report/{h}", methods=["GET", "HEAD"])
+def report_graph(h: str, request: Request):
+    """A report's named graph, as a SPARQL Graph Store Protocol GET of it would give it: Turtle, N-Triples,
+    JSON-LD or RDF/XML by Accept or by a .ttl/.nt/.jsonld/.rdf suffix. Browsers (HTML) get a 303 to the report's
+    page. The report is the gk:Report in the graph; Minter.graph names the graph after it (id/report/{h})."""
+    stem, dot, ext = h.rpartition(".")
+    suffix = ext if dot and ext in RDF_FORMATS else None
+    key = stem if suffix else h
+    base = settings(request).base_iri
+    name = f"{base}graph/report/{key}"
+    if not _REPORT_KEY.fullmatch(key):
+        return _not_minted(request, f"graph/report/{key}")
+    svc = service(request)
+    ref = iri_ref(name)
+    if not svc.store.query(f"ASK {{ GRAPH {ref} {{ ?s ?p ?o }} }}").boolean:
+        return error_page(request, 404, "not_found", name)
+    headers = {"Vary": "Accept"}
+    if suffix is None:
+        reports = [str(r["r"]) for r in svc.store.query(
+            f"SELECT ?r WHERE {{ GRAPH {ref} {{ ?r a {iri_ref(str(GK.Report))} }} }} LIMIT 10").rows]
+        named = f"{base}id/report/{key}"
+        report = named if named in reports else (reports[0] if reports else None)
+        offers = (["text/html"] if report else []) + RDF_OFFERS
+        chosen = negotiate(request.headers.get("accept"), offers)
+        if chosen is None:
+            return _not_acceptable(offers)
+        if chosen == "text/html":
+            return RedirectResponse(href_for(request, report), status_code=303, headers=headers)
+        suffix = ENTITY_TYPES[chosen]
+        headers["Content-Location"] = f"{root(request)}/graph/report/{quote_path(key)}.{suffix}"
+    res = svc.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ref} {{ ?s ?p ?o }} }}",
+                          max_rows=GRAPH_TRIPLES_CAP)
+    g = bind_prefixes(Graph(identifier=URIRef(name)))
+    for t in res.triples:
+        g.add(t)
+    if res.truncated:
+        headers["X-GovKG-Truncated"] = "true"
+    return rdf_response(g, suffix, headers)
 
 
 @router.api_route("/healthz", methods=["GET", "HEAD"])
