@@ -441,8 +441,9 @@ class KGService:
         srcs = sorted({r["src"] for r in targets if isinstance(r["src"], URIRef)})
         quote: dict = {}
         start: dict = {}
+        end: dict = {}
         if tgts:
-            props = ", ".join(iri_ref(str(OA[x])) for x in ("exact", "prefix", "suffix", "start"))
+            props = ", ".join(iri_ref(str(OA[x])) for x in ("exact", "prefix", "suffix", "start", "end"))
             sel = self._select(f"""PREFIX oa: <{OA}> SELECT ?t ?sel ?p ?v WHERE {{ {_values('t', tgts)}
               ?t oa:hasSelector ?sel . ?sel ?p ?v FILTER(?p IN ({props})) }}""", max_rows=PAGE_SIZE * 80, memo=memo)
             by_sel: dict = {}
@@ -453,6 +454,8 @@ class KGService:
                     quote[t] = d
                 if "start" in d and t not in start:
                     start[t] = d["start"]
+                    if "end" in d:
+                        end[t] = d["end"]
         reports = {}
         if srcs:
             for r in self._select(f"PREFIX gk: <{GK}> SELECT ?report ?src WHERE {{ {_values('src', srcs)} "
@@ -470,6 +473,8 @@ class KGService:
                         row[k] = q_[k]
             if t in start:
                 row["start"] = start[t]
+            if t in end:
+                row["end"] = end[t]
             if src in reports:
                 row["report"] = reports[src]
             rows.append(row)
@@ -485,12 +490,74 @@ class KGService:
             items.append({"annotation": a, "source": src, "report": report,
                           "exact": str(r.get("exact", "")), "prefix": str(r.get("prefix", "")),
                           "suffix": str(r.get("suffix", "")),
-                          "start": int(r["start"]) if "start" in r else None})
+                          "start": int(r["start"]) if "start" in r else None,
+                          "end": int(r["end"]) if "end" in r else None})
         labels = self.labels({i["report"] for i in items}, lang)
         for i in items:
             i["report_label"] = labels.get(i["report"]) or local_name(i["report"])
         items.sort(key=lambda i: (i["report"], i["start"] or 0))
         return items
+
+    def annotation_view(self, iri: str, lang: str) -> dict | None:
+        """What an annotation's page shows: the body it is evidence for (label, types), its motivation, the quote
+        (prefix, exact, suffix), the offsets, the text it quotes and that text's report. Two small queries from
+        the bound IRI (plain joins, no OPTIONAL: see evidence()) and one label look-up. None: no body, no target."""
+        ref = iri_ref(iri)
+        rows = self._select(f"""PREFIX oa: <{OA}> PREFIX gk: <{GK}> SELECT ?k ?v WHERE {{
+          {{ {ref} oa:hasBody ?v BIND("body" AS ?k) }} UNION {{ {ref} oa:motivatedBy ?v BIND("motivation" AS ?k) }}
+          UNION {{ {ref} oa:hasBody ?b . ?b a ?v BIND("type" AS ?k) }}
+          UNION {{ {ref} oa:hasTarget ?t . ?t oa:hasSource ?v BIND("source" AS ?k) }}
+          UNION {{ {ref} oa:hasTarget ?t . ?t oa:hasSource ?s . ?v gk:hasText ?s BIND("report" AS ?k) }} }}""",
+                            max_rows=500)
+        got: dict[str, list] = {}
+        for r in rows:
+            if isinstance(r.get("v"), URIRef):
+                got.setdefault(str(r["k"]), []).append(str(r["v"]))
+        if "body" not in got and "source" not in got:
+            return None
+        got = {k: sorted(set(v)) for k, v in got.items()}
+        props = ", ".join(iri_ref(str(OA[x])) for x in ("exact", "prefix", "suffix", "start", "end"))
+        sel = self._select(f"""PREFIX oa: <{OA}> SELECT ?sel ?p ?v WHERE {{
+          {ref} oa:hasTarget ?t . ?t oa:hasSelector ?sel . ?sel ?p ?v FILTER(?p IN ({props})) }}""", max_rows=200)
+        by_sel: dict[str, dict] = {}
+        for r in sel:
+            by_sel.setdefault(str(r["sel"]), {})[str(r["p"]).rsplit("#", 1)[-1]] = r["v"]
+        quote: dict = {}
+        position: dict = {}
+        for _, d in sorted(by_sel.items()):
+            if "exact" in d and not quote:
+                quote = {k: str(d.get(k, "")) for k in ("exact", "prefix", "suffix")}
+            if "start" in d and "end" in d and not position:
+                try:
+                    position = {"start": int(d["start"]), "end": int(d["end"])}
+                except (TypeError, ValueError):
+                    pass
+        source = got.get("source", [None])[0]
+        report = got.get("report", [None])[0]
+        if report is None and source and source.endswith("/text"):
+            report = source[:-5]
+        bodies = got.get("body", [])
+        types = [t for t in got.get("type", []) if t.startswith(str(GK))] or got.get("type", [])
+        labels = self.labels(bodies + types + got.get("motivation", []) + ([report] if report else []), lang)
+        return {
+            "bodies": [{"iri": b, "label": labels.get(b) or local_name(b)} for b in bodies],
+            "body_types": [{"iri": t, "label": labels.get(t) or local_name(t)} for t in types],
+            "motivations": [{"iri": m, "name": local_name(m), "label": labels.get(m) or local_name(m)}
+                            for m in got.get("motivation", [])],
+            "source": source, "report": report, "report_label": (labels.get(report) or local_name(report)) if report else "",
+            "exact": quote.get("exact", ""), "prefix": quote.get("prefix", ""), "suffix": quote.get("suffix", ""),
+            "start": position.get("start"), "end": position.get("end"),
+        }
+
+    def evidence_at(self, source: str, start: int, end: int, lang: str, limit: int = 50) -> list[dict]:
+        """The annotations whose position selector is exactly [start, end) of the text `source`, with their bodies:
+        what the highlighted span of a report text is evidence for. One query (the offsets are bound) and labels."""
+        rows = self._select(f"""PREFIX oa: <{OA}> SELECT DISTINCT ?a ?body WHERE {{
+          ?sel oa:start {int(start)} ; oa:end {int(end)} . ?t oa:hasSelector ?sel ; oa:hasSource {iri_ref(source)} .
+          ?a oa:hasTarget ?t ; oa:hasBody ?body }} LIMIT {int(limit)}""")
+        items = sorted({(str(r["a"]), str(r["body"])) for r in rows})
+        labels = self.labels({b for _, b in items}, lang)
+        return [{"annotation": a, "body": b, "label": labels.get(b) or local_name(b)} for a, b in items]
 
     def report_extras(self, iri: str, lang: str) -> dict:
         """Initiatives grouped by section (in text order) and the instruments the report cites."""

@@ -3,17 +3,19 @@ RDF by Accept); /doc/….ttl|.nt|.jsonld|.rdf|.html pick a representation outrig
 other IRI the store describes (ontology terms, kind concepts)."""
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
 from rdflib import URIRef
 from starlette.responses import RedirectResponse, Response
 
-from kg.rdf.namespaces import GK
+from kg.rdf.namespaces import GK, OA
 from kg.web.common import (RDF_FORMATS, error_page, href_for, json_script, lang_of, page_number, quote_path,
                            rdf_response, render, root, service, settings)
 from kg.web import analytics
 from kg.web.conneg import ENTITY_TYPES, negotiate
-from kg.web.i18n import translator
-from kg.web.service import CLASSES, SCHEMA_TYPES
+from kg.web.i18n import STRINGS, translator
+from kg.web.service import CLASSES, SCHEMA_TYPES, local_name
 
 router = APIRouter()
 SUFFIXES = ("html",) + tuple(RDF_FORMATS)
@@ -102,9 +104,87 @@ def _represent(request: Request, iri: str, suffix: str, headers: dict) -> Respon
     alternates = _alternates(request, iri)
     ctx = {"e": data, "report": report, "agency": agency, "instrument": instrument, "alternates": alternates, "jsonld": json_script(_jsonld(request, data, report, agency)),
            "breadcrumbs": _breadcrumbs(request, iri, data)}
+    ctx.update(_evidence_views(request, iri, data, lang, t))
     headers = dict(headers)
     headers["Link"] = ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates)
     return render(request, "entity.html", ctx, headers=headers)
+
+
+TITLE_QUOTE_MAX = 30   # characters of a quote in a page title; the page shows all of it
+
+
+def _short(text: str, n: int = TITLE_QUOTE_MAX) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _report_of(request: Request, iri: str) -> str | None:
+    """The report a node minted inside one belongs to (/id/report/{h}/…), by its IRI, as the breadcrumbs find it."""
+    base = settings(request).base_iri + "id/report/"
+    if iri.startswith(base) and "/" in iri[len(base):]:
+        return base + iri[len(base):].split("/")[0]
+    return None
+
+
+def parse_at(value: str | None) -> tuple[int, int] | None:
+    """?at=START-END (or START,END; or one offset, a point): code-point offsets into a report's text."""
+    m = re.fullmatch(r"\s*(\d{1,9})\s*(?:[-,]\s*(\d{1,9})\s*)?", value or "")
+    if not m:
+        return None
+    start = int(m.group(1))
+    end = int(m.group(2)) if m.group(2) is not None else start
+    return (start, end) if start <= end else None
+
+
+def _evidence_views(request: Request, iri: str, data: dict, lang: str, t) -> dict:
+    """Page parts for the nodes behind the evidence: an annotation (its quote in context, what it is evidence for),
+    a report's text (the text, a position highlighted) and its extraction run (a title that names the report)."""
+    types = set(data["type_iris"])
+    svc = service(request)
+    out: dict = {}
+    if str(OA.Annotation) in types:
+        ann = svc.annotation_view(iri, lang)
+        if ann is not None:
+            for m in ann["motivations"]:
+                key = "motivation_" + m["name"]
+                m["text"] = t(key) if key in STRINGS else m["label"]
+            report_label = ann["report_label"] or t("report")
+            if ann["exact"]:
+                out["page_title"] = t("evidence_title").format(exact=_short(ann["exact"]), report=report_label)
+                out["page_h1"] = t("evidence_h1").format(exact=_short(ann["exact"], 80))
+            else:
+                out["page_title"] = out["page_h1"] = t("evidence_no_quote").format(report=report_label)
+            out["annotation"] = ann
+    elif str(GK.SourceText) in types or str(GK.ExtractionRun) in types:
+        report = _report_of(request, iri)   # kg/rdf/iris.py mints both inside their report
+        if report is not None:
+            label = data["labels"].get(report) or svc.labels([report], lang).get(report) or local_name(report)
+            key = "text_title" if str(GK.SourceText) in types else "run_title"
+            out["page_title"] = out["page_h1"] = t(key).format(report=label)
+        if str(GK.SourceText) in types:
+            out["source_text"] = _source_text(request, iri, data, lang)
+    return out
+
+
+def _source_text(request: Request, iri: str, data: dict, lang: str) -> dict | None:
+    """The text of a report, split around the span ?at= asks for (highlighted server-side: no script needed)."""
+    content = next((g.values[0].text for g in data["outgoing"] if g.prop == str(GK.content) and g.values), None)
+    if content is None:
+        return None
+    view = {"prop": str(GK.content), "n": len(content), "before": content, "marked": None, "after": "",
+            "start": None, "end": None, "here": [], "bad_at": None}
+    raw = request.query_params.get("at")
+    if raw is None:
+        return view
+    at = parse_at(raw)
+    if at is None or at[1] > len(content):
+        view["bad_at"] = raw[:40]
+        return view
+    start, end = at
+    view.update(before=content[:start], marked=content[start:end], after=content[end:], start=start, end=end)
+    if start < end:
+        view["here"] = service(request).evidence_at(iri, start, end, lang)
+    return view
 
 
 def _alternates(request: Request, iri: str) -> list[dict]:
@@ -126,9 +206,8 @@ def _breadcrumbs(request: Request, iri: str, data: dict) -> list[dict]:
         if t in t_slugs:
             crumbs.append({"key": t_slugs[t], "href": f"{root(request)}/{t_slugs[t]}"})
             break
-    base = settings(request).base_iri + "id/report/"
-    if iri.startswith(base) and "/" in iri[len(base):]:
-        report = base + iri[len(base):].split("/")[0]
+    report = _report_of(request, iri)
+    if report is not None:
         crumbs.append({"label": data["labels"].get(report) or service(request).labels([report], lang_of(request)).get(report)
                        or report.rsplit("/", 1)[-1], "href": href_for(request, report)})
     return crumbs
