@@ -17,6 +17,7 @@ all of them (and after any withdrawal).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
@@ -74,17 +75,27 @@ class Summary:
                 f"({rate:.1f} reports/s)")
 
 
-def find_reports(paths: list[str]) -> list[str]:
-    """The report files named or found under the folders named, as str(Path) (the key of their build records)."""
-    files: list[str] = []
+def root_token(root: str) -> str:
+    """What build records call a folder or file named on the command line: a digest of its absolute path, so the
+    server's directory layout is not published with the data (graph/build is in the store, and so in /sparql)."""
+    return "root-" + hashlib.sha256(os.path.abspath(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def find_reports(paths: list[str]) -> dict[str, str]:
+    """The report files named or found under the folders named: {path: record key}, the key being the root's token
+    and the path below it (root-1f…/2024/a.txt; a file named itself: its token alone)."""
+    files: dict[str, str] = {}
     for p in map(Path, paths):
+        token = root_token(str(p))
         if p.is_dir():
             # os.walk reads the file types from the directory entries: no stat per file (seconds at 50,000)
             found = [os.path.join(root, name) for root, _dirs, names in os.walk(p) for name in names
                      if os.path.splitext(name)[1].lower() in SUPPORTED]
-            files += sorted(found)
+            base = len(str(p).rstrip(os.sep)) + 1
+            for f in sorted(found):
+                files.setdefault(f, token + "/" + f[base:].replace(os.sep, "/"))
         elif p.exists():
-            files.append(str(p))
+            files.setdefault(str(p), token)
         else:
             raise FileNotFoundError(f"{p}: no such file or folder")
     return files
@@ -196,10 +207,10 @@ def _warm() -> None:
         pass
 
 
-def _build_record(graph: str, path: str, fhash: str):
+def _build_record(graph: str, key: str, fhash: str):
     from kg.rdf.namespaces import GK
     g = URIRef(graph)
-    return [(g, GK.sourcePath, Literal(path)), (g, GK.sourceHash, Literal(fhash))]
+    return [(g, GK.sourcePath, Literal(key)), (g, GK.sourceHash, Literal(fhash))]
 
 
 def _quarantine(o: Outcome, settings: Settings) -> None:
@@ -255,28 +266,28 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     files = find_reports(paths)
     build_g, entities_g, ontology_g = (graph_iri(settings, n) for n in ("build", "entities", "ontology"))
     records = BuildRecords.read(store, build_g)   # also with --full: withdrawals and stale graphs need them
-    previous = records.by_path()
+    previous = records.by_key()
 
     todo: list[str] = []
-    kept: dict[str, list[tuple[str, str]]] = {}   # graph -> (path, hash) of unchanged files recorded on it
-    for key in files:
+    kept: dict[str, list[tuple[str, str]]] = {}   # graph -> (record key, hash) of unchanged files recorded on it
+    for path, key in files.items():
         try:
             h = None
             if not full and key in previous:
                 hashes = previous[key][0]
-                h = records.hash(key, next(iter(hashes)) if len(hashes) == 1 else None)
+                h = records.hash(path, key, next(iter(hashes)) if len(hashes) == 1 else None)
         except OSError:
             h = None          # gone or unreadable since it was listed: the worker reports it
         if h is not None and h in previous[key][0]:
-            summary.skipped.append(key)
+            summary.skipped.append(path)
             kept.setdefault(previous[key][1][0], []).append((key, h))
         else:
-            todo.append(key)
+            todo.append(path)
     # Withdraw reports whose file was built from one of these roots before and is gone now.
-    roots = [str(Path(p)) for p in paths]
-    present = set(files)
-    gone = [(p, g) for p, (_, graphs) in previous.items() for g in graphs
-            if p not in present and any(p == r or p.startswith(r.rstrip("/") + "/") for r in roots)]
+    roots = {root_token(p): p for p in paths}
+    present = set(files.values())
+    gone = [(k, g) for k, (_, graphs) in previous.items() for g in graphs
+            if k not in present and k.partition("/")[0] in roots]
 
     before = store.generation()
     # the citation index of the state this build starts from, to update rather than recompute (see the end)
@@ -293,12 +304,12 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         tx.add(build_g, _build_record(g, path, fhash))
         records.add(g, path, fhash)
 
-    def set_records(tx, g: str, path: str | None = None, fhash: str = ""):
-        """The build records of graph g: the unchanged files kept on it, plus `path` that (re)wrote it."""
+    def set_records(tx, g: str, key: str | None = None, fhash: str = ""):
+        """The build records of graph g: the unchanged files kept on it, plus the file (its key) that rewrote it."""
         forget(tx, g)
-        files = [r for r in kept.get(g, []) if r[0] != path] + ([(path, fhash)] if path else [])
-        for p, h in files:
-            record(tx, g, p, h)
+        recs = [r for r in kept.get(g, []) if r[0] != key] + ([(key, fhash)] if key else [])
+        for k, h in recs:
+            record(tx, g, k, h)
 
     # Withdrawals (rare) keep the scan of every entity: their graphs go in a transaction before the reports', so
     # a build killed in between must leave the next build a way to find what they pointed at.
@@ -312,12 +323,14 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         with store.transaction() as tx:  # the ontology and withdrawals: a transaction of their own
             if write_ontology:
                 tx.replace_graph(ontology_g, ontology)
-            for p, g in gone:
-                if kept.get(g):        # another file, unchanged, still holds this report: keep it, forget p
+            for k, g in gone:
+                if kept.get(g):        # another file, unchanged, still holds this report: keep it, forget k
                     set_records(tx, g)
                 else:
                     tx.remove_graph(g)
                     forget(tx, g)
+                token, _, below = k.partition("/")    # said as the path it had under the root named now
+                p = os.path.join(roots[token], below) if below else roots[token]
                 if p not in summary.withdrawn:
                     summary.withdrawn.append(p)
                 changed.add(g)
@@ -327,9 +340,9 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     def commit(batch: list[Outcome]):
         nonlocal touched
         accepted = [o for o in batch if o.status == "accepted"]
-        check_orphans = bool(summary.withdrawn) or any(o.path in previous for o in accepted)
+        check_orphans = bool(summary.withdrawn) or any(files[o.path] in previous for o in accepted)
         replaced = sorted({o.graph for o in accepted} | {old for o in accepted
-                                                         for old in previous.get(o.path, (set(), []))[1]})
+                                                         for old in previous.get(files[o.path], (set(), []))[1]})
         scan = orphan_scan or len(replaced) > ORPHAN_SCAN_OVER
         candidates: set[str] = set()
         if check_orphans and not scan:
@@ -345,7 +358,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
             for o in accepted:
                 # The file was built before under another report IRI (its year, issuer or 索引号 changed):
                 # withdraw that graph, or the old version would stay published beside the new one.
-                for old in previous.get(o.path, (set(), []))[1]:
+                for old in previous.get(files[o.path], (set(), []))[1]:
                     if old == o.graph or old in written:
                         continue
                     if kept.get(old):
@@ -365,9 +378,9 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                 if new_lines:
                     tx.add_ntriples(entities_g, "\n".join(new_lines) + "\n")
                 if o.graph in written:   # a second file of the same report in this build: both are recorded
-                    record(tx, o.graph, o.path, o.file_hash)
+                    record(tx, o.graph, files[o.path], o.file_hash)
                 else:
-                    set_records(tx, o.graph, o.path, o.file_hash)
+                    set_records(tx, o.graph, files[o.path], o.file_hash)
                 written.add(o.graph)
                 changed.add(o.graph)
             if check_orphans and scan:
@@ -385,7 +398,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         if o.status == "accepted":
             summary.accepted.append(o.path)
             batch.append(o)
-            records.remember(o.path, o.file_stamp, o.file_hash)
+            records.remember(files[o.path], o.file_stamp, o.file_hash)
         elif o.status == "rejected":
             summary.rejected.append(o.path)
             _quarantine(o, settings)

@@ -1,7 +1,8 @@
 """What the store records about the files it was built from, as kg build reads and keeps it.
 
 graph/build holds, for each report graph, the files it was built from and the sha256 of each (gk:sourcePath,
-gk:sourceHash). That graph is the truth. Reading it back costs seconds on a large disk store (Oxigraph decodes two
+gk:sourceHash). A file is named by its record key (kg.build.find_reports): a digest of the folder named to
+`kg build` and the path below it, so the server's directory layout is not published with the data. That graph is the truth. Reading it back costs seconds on a large disk store (Oxigraph decodes two
 unique strings per file: 7 s for 50,000 files), and hashing every file costs seconds more, so kg build also saves a
 copy of the records for each generation it publishes, with each file's stamp (size, mtime, ctime, inode) when it
 was hashed. The next build starts from that copy when it belongs to the live generation (any other writer makes a
@@ -48,11 +49,11 @@ RECORDS_QUERY = f"PREFIX gk: <{GK}>\n" + \
 
 
 class BuildRecords:
-    """graph IRI -> {source path: sha256}, as graph/build holds it, plus the stamps of the files hashed."""
+    """graph IRI -> {record key: sha256}, as graph/build holds it, plus the stamps of the files hashed."""
 
     def __init__(self, graphs: dict[str, dict[str, str]], stamps: dict[str, list] | None = None):
         self.graphs = graphs
-        self.stamps = stamps or {}  # path -> file_stamp() + [the sha256 the file had with that stamp]
+        self.stamps = stamps or {}  # record key -> file_stamp() + [the sha256 the file had with that stamp]
         self.dirty = False          # something the saved copy lacks (or there is none)
 
     @classmethod
@@ -73,19 +74,19 @@ class BuildRecords:
         out.dirty = True
         return out
 
-    def by_path(self) -> dict[str, tuple[set[str], list[str]]]:
-        """source path -> (file hashes, graph IRIs). Normally one graph and one hash per path. Two files can hold
+    def by_key(self) -> dict[str, tuple[set[str], list[str]]]:
+        """record key -> (file hashes, graph IRIs). Normally one graph and one hash per file. Two files can hold
         the same report (the .html and the .txt of one page: one natural key, one graph); the graph then carries
-        both paths and both hashes, and a file is unchanged when its hash is among them. A store written before
-        stale graphs were withdrawn can give a path several graphs: it gets no hashes then, so its file is rebuilt,
+        both keys and both hashes, and a file is unchanged when its hash is among them. A store written before
+        stale graphs were withdrawn can give a file several graphs: it gets no hashes then, so it is rebuilt,
         which cleans that up."""
         out: dict[str, tuple[set[str], list[str]]] = {}
         for g, files in self.graphs.items():
-            for path, fhash in files.items():
-                if path in out:
-                    out[path] = (set(), out[path][1] + [g])
+            for key, fhash in files.items():
+                if key in out:
+                    out[key] = (set(), out[key][1] + [g])
                 else:
-                    out[path] = ({fhash}, [g])
+                    out[key] = ({fhash}, [g])
         return out
 
     # -- kept in step with what kg build writes to graph/build --
@@ -93,26 +94,27 @@ class BuildRecords:
     def forget(self, graph: str) -> None:
         self.graphs.pop(graph, None)
 
-    def add(self, graph: str, path: str, fhash: str) -> None:
-        self.graphs.setdefault(graph, {})[path] = fhash
+    def add(self, graph: str, key: str, fhash: str) -> None:
+        self.graphs.setdefault(graph, {})[key] = fhash
 
     # -- file hashes by stamp --
 
-    def hash(self, path: str, recorded: str | None) -> str:
-        """The file's sha256: `recorded` (its hash in the records) when its stamp is the one saved with it."""
+    def hash(self, path: str, key: str, recorded: str | None) -> str:
+        """The sha256 of the file at `path` (record key `key`): `recorded` (its hash in the records) when its stamp
+        is the one saved with it."""
         stamp = file_stamp(path)
-        if recorded is not None and stamp is not None and self.stamps.get(path) == stamp + [recorded]:
+        if recorded is not None and stamp is not None and self.stamps.get(key) == stamp + [recorded]:
             return recorded
         h = file_hash(path)
-        self.remember(path, stamp, h)
+        self.remember(key, stamp, h)
         return h
 
-    def remember(self, path: str, stamp: list[int] | None, fhash: str) -> None:
+    def remember(self, key: str, stamp: list[int] | None, fhash: str) -> None:
         """The stamp a file had before the bytes that gave `fhash` were read."""
         if stamp is None:
-            self.dirty |= self.stamps.pop(path, None) is not None
-        elif self.stamps.get(path) != stamp + [fhash]:
-            self.stamps[path] = stamp + [fhash]
+            self.dirty |= self.stamps.pop(key, None) is not None
+        elif self.stamps.get(key) != stamp + [fhash]:
+            self.stamps[key] = stamp + [fhash]
             self.dirty = True
 
     def save(self, store, changed_generation: bool) -> None:
@@ -124,8 +126,8 @@ class BuildRecords:
         path = _saved_file(store, store.generation())
         if path is None:
             return
-        recorded = {p for files in self.graphs.values() for p in files}
-        stamps = {p: s for p, s in self.stamps.items() if p in recorded}
+        recorded = {k for files in self.graphs.values() for k in files}
+        stamps = {k: s for k, s in self.stamps.items() if k in recorded}
         data = {"version": __version__, "graphs": self.graphs, "stamps": stamps}
         save_cache_file(path, SAVED_NAME, json.dumps(data, ensure_ascii=False).encode())
 

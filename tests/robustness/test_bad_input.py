@@ -72,13 +72,17 @@ def test_good_and_pathological_reports_are_stored(bad_build):
         graphs = set(store.graph_names())
     finally:
         store.close()
-    expected = [str(p) for p in bad_build["good"]] + [str(bad_build["files"][n]) for n in PATHOLOGICAL
+    # files are recorded by key: the root's digest and the path below it, never the server's directories
+    from kg.build import root_token
+    assert not any(str(bad_build["tmp"]) in p for p in recorded)
+    key = root_token(str(bad_build["folder"])) + "/"
+    expected = [p.name for p in bad_build["good"]] + [bad_build["files"][n].name for n in PATHOLOGICAL
                                                      if n != "malformed.html"]
-    for p in expected:
-        assert p in recorded, f"{p} not stored"
-        assert recorded[p] in graphs
+    for name in expected:
+        assert key + name in recorded, f"{name} not stored"
+        assert recorded[key + name] in graphs
     for name in list(UNREADABLE) + ["malformed.html"]:
-        assert str(bad_build["files"][name]) not in recorded
+        assert key + bad_build["files"][name].name not in recorded
 
 
 def test_script_title_is_stored_verbatim_and_escaped_when_served(bad_build):
