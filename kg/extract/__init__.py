@@ -17,7 +17,7 @@ from functools import lru_cache
 from kg.extract import header as hdr
 from kg.extract.agencies import (Mention, RegionContext, find_aliases, find_mentions, find_regions, region_context,
                                  region_of_name, resolve_agency)
-from kg.extract.events import find_events
+from kg.extract.events import canonical_event_name, find_events
 from kg.extract.figures import find_contacts, find_figures
 from kg.extract.instruments import (classify, find_bare, find_bracketed, is_own_title, link_aliases, stated_kind,
                                    stated_kind_applies)
@@ -163,8 +163,8 @@ def extract(src: SourceText) -> Extraction:
 
     agencies = _agency_items(view, mentions, issuer, report.addressees)
     instruments = _instrument_items(view, cites, bare, h.title)
-    events = [Event(name=e.name, surface=text[e.start:e.end], spans=[(e.start, e.end)], date=e.date)
-              for e in find_events(view, [])]
+    events = [Event(name=canonical_event_name(e.name), surface=text[e.start:e.end], spans=[(e.start, e.end)],
+                    date=e.date) for e in find_events(view, [])]
     events = _merge_events(events)
 
     sections = find_sections(view, year)

@@ -99,6 +99,16 @@ def _trim(norm: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_LEADING_DATE = re.compile(r"^[“\"]?\d{1,2}·\d{1,2}[”\"]?")
+
+
+def canonical_event_name(name: str) -> str:
+    """“4·15”全民国家安全教育日 and 全民国家安全教育日 are one event: its date is kept as the event's day
+    (EventHit.date), so the name drops it, as long as a name of 4 or more characters remains."""
+    rest = _LEADING_DATE.sub("", name)
+    return rest if len(rest) >= 4 and rest != name else name
+
+
 def find_events(view: TextView, excluded: list[tuple[int, int]]) -> list[EventHit]:
     norm = view.norm
     hits: list[EventHit] = []
@@ -112,7 +122,7 @@ def find_events(view: TextView, excluded: list[tuple[int, int]]) -> list[EventHi
         blocked[s:e] = b"\x01" * (e - s)  # events do not overlap one another
         name = norm[s:e]
         date = None
-        m = _DATE_PREFIX.match(name)
+        m = _DATE_PREFIX.match(name.lstrip("“\""))   # “6·25”全国土地日 too
         if m:
             date = f"--{int(m.group(1)):02d}-{int(m.group(2)):02d}"
         else:

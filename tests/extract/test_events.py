@@ -14,7 +14,7 @@ def event_names(text):
 
 def test_named_days_and_weeks():
     got = event_names("结合“4·15全民国家安全教育日”“宪法宣传周”等重要时间节点,组织开展宣传活动。")
-    assert got == ["4·15全民国家安全教育日", "宪法宣传周"]
+    assert got == ["全民国家安全教育日", "宪法宣传周"]   # the date is the event's day (see below), not its name
 
 
 def test_recurring_date_is_read():
@@ -47,3 +47,15 @@ def test_head_word_at_the_very_end_after_empty_quotes():
     from kg.extract import extract_text
     ex = extract_text("“”宪法日")
     assert all(ex.text[s:e] == ev.surface for ev in ex.events for s, e in ev.spans)
+
+
+def test_a_dated_day_is_one_event_with_or_without_its_date():
+    """“4·15”全民国家安全教育日 in one report and 全民国家安全教育日 in another are the same event (one node): the
+    name drops the date, which stays the event's day; the text as written stays its surface."""
+    a = run("4月,结合“4·15”全民国家安全教育日开展宣传。")
+    b = run("组织全民国家安全教育日主题活动。")
+    (ea,), (eb,) = a.events, b.events
+    assert ea.name == eb.name == "全民国家安全教育日"
+    assert ea.surface.startswith("“4·15") and ea.date == "--04-15"
+    # a date alone in front of a short head is kept: 3·15 is not dropped to leave a two-character name
+    assert run("开展3·15宣传日活动。").events[0].name.startswith("3·15")
