@@ -37,6 +37,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "next": ("下一页", "Next"),
     "total": ("共", "Total"),
     "count": ("数量", "Count"),
+    "other_matches": ("这个名称还匹配（括号内为报告数，点击改用）", "The name also matches (reports in brackets; click to use one instead)"),
     "count_agencies": ("发布报告数", "Reports issued"),
     "count_instruments": ("引用报告数", "Citing reports"),
     "count_events": ("提及报告数", "Mentioning reports"),

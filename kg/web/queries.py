@@ -277,9 +277,13 @@ _CLASS = {"agency": "gk:Agency", "instrument": "gk:LegalInstrument"}
 _LINK = {"agency": "?x gk:issuedBy ?s", "instrument": "?x gk:cites ?s"}
 
 
-def resolve_entity(svc: KGService, kind: str, value: str, rank: int = 0) -> str | None:
-    """An IRI as given (if the store knows it), else the best entity whose name contains `value`, else (empty
-    value) the `rank`-th entity of that kind with the most reports."""
+OTHER_MATCHES = 10   # other entities a name also matched, named beside the answer so a researcher can pick one
+
+
+def resolve_entity(svc: KGService, kind: str, value: str, rank: int = 0, others: list | None = None) -> str | None:
+    """An IRI as given (if the store knows it), else the best entity whose name contains `value` (one whose name
+    is `value` exactly, else the one with the most reports; up to OTHER_MATCHES more go to `others` when the name
+    is not exact), else (empty value) the `rank`-th entity of that kind with the most reports."""
     value = (value or "").strip()[:300]
     ix = _index(svc)
     if re.match(r"^https?://", value):
@@ -298,11 +302,16 @@ def resolve_entity(svc: KGService, kind: str, value: str, rank: int = 0) -> str 
     if value:
         name = (f"?s rdfs:label|skos:prefLabel|skos:altLabel ?nm . FILTER(CONTAINS(STR(?nm), {literal(value)})) "
                 f"BIND(IF(STR(?nm) = {literal(value)}, 1, 0) AS ?exact)")
+    limit = 1 + (OTHER_MATCHES if others is not None and value else 0)
     q = PREFIXES + f"""SELECT ?s (MAX(COALESCE(?exact, 0)) AS ?e) (COUNT(DISTINCT ?x) AS ?n) WHERE {{
       ?s a {_CLASS[kind]} . {name} OPTIONAL {{ {_LINK[kind]} }} }}
-      GROUP BY ?s ORDER BY DESC(?e) DESC(?n) ?s LIMIT 1 OFFSET {rank}"""
+      GROUP BY ?s ORDER BY DESC(?e) DESC(?n) ?s LIMIT {limit} OFFSET {rank}"""
     rows = svc._select(q)
-    return str(rows[0]["s"]) if rows else None
+    if not rows:
+        return None
+    if others is not None and value and int(rows[0]["e"]) == 0:
+        others.extend({"iri": str(r["s"]), "reports": int(r["n"])} for r in rows[1:])
+    return str(rows[0]["s"])
 
 
 def _index(svc: KGService):
@@ -319,8 +328,10 @@ def latest_years(svc: KGService) -> list[str]:
     return [str(r["y"]) for r in rows if re.fullmatch(r"\d{4}", str(r["y"]))]
 
 
-def resolve(svc: KGService, sq: StoredQuery, given: dict[str, str]) -> tuple[dict, dict, list[str]]:
-    """-> (values shown in the form, SPARQL terms for the template, problems)."""
+def resolve(svc: KGService, sq: StoredQuery, given: dict[str, str],
+            others: dict[str, list] | None = None) -> tuple[dict, dict, list[str]]:
+    """-> (values shown in the form, SPARQL terms for the template, problems). `others`: parameter -> the other
+    entities its name matched (see resolve_entity), for the parameters that have some."""
     shown, terms, problems = {}, {}, []
     years = None
     for i, p in enumerate(sq.params):
@@ -330,7 +341,10 @@ def resolve(svc: KGService, sq: StoredQuery, given: dict[str, str]) -> tuple[dic
                 shown[p.name] = ""
                 continue
             rank = 1 if (p.name == "b" and not raw) else 0
-            iri = resolve_entity(svc, p.kind, raw, rank)
+            also: list = []
+            iri = resolve_entity(svc, p.kind, raw, rank, also)
+            if also and others is not None:
+                others[p.name] = also
             if iri is None:
                 problems.append(f"{p.name}: {raw}")
                 shown[p.name] = raw
@@ -359,7 +373,8 @@ def _plain(term) -> str:
 
 def run(svc: KGService, slug: str, given: dict[str, str], lang: str) -> dict:
     sq = STORED[slug]
-    shown, terms, problems = resolve(svc, sq, given)
+    others: dict[str, list] = {}
+    shown, terms, problems = resolve(svc, sq, given, others)
     if problems:
         return {"query": slug, "params": shown, "problems": problems, "sparql": "", "columns": [], "rows": [],
                 "cells": [], "labels": {}, "truncated": False}
@@ -384,13 +399,17 @@ def run(svc: KGService, slug: str, given: dict[str, str], lang: str) -> dict:
     rows = [{c: _plain(r.get(c)) for c in columns} for r in rows_raw]
     iri_cols = {c for c in columns if any(isinstance(r.get(c), URIRef) for r in rows_raw)}
     iris = {str(r[c]) for r in rows_raw for c in iri_cols if isinstance(r.get(c), URIRef)}
-    labels = svc.labels(iris | {v for v in shown.values() if v.startswith("http")}, lang)
+    labels = svc.labels(iris | {v for v in shown.values() if v.startswith("http")}
+                        | {o["iri"] for also in others.values() for o in also}, lang)
+    for also in others.values():
+        for o in also:
+            o["label"] = labels.get(o["iri"]) or o["iri"].rsplit("/", 1)[-1]
     cells = [[{"text": labels.get(str(r[c])) or str(r[c]).rsplit("/", 1)[-1], "iri": str(r[c])}
               if isinstance(r.get(c), URIRef) else {"text": _plain(r.get(c)), "num": numeric(r.get(c))}
               for c in columns] for r in rows_raw]
     return {"query": slug, "title": sq.title(lang), "params": shown, "problems": [], "sparql": q, "columns": columns,
             "iri_columns": sorted(iri_cols), "rows": rows, "cells": cells, "labels": labels,
-            "truncated": truncated, "answered_from": "index" if ix is not None else "sparql"}
+            "truncated": truncated, "answered_from": "index" if ix is not None else "sparql", "other_matches": others}
 
 
 def numeric(v) -> bool:

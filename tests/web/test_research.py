@@ -2,6 +2,7 @@
 the citation network, OpenAPI and the offline API page, both UI languages."""
 import csv
 import io
+from urllib.parse import quote
 
 from conftest import TEST_BASE
 
@@ -100,3 +101,18 @@ def test_openapi_and_docs(client):
     assert "/queries/{slug}" not in paths and "/" not in paths and "/network" not in paths
     t = client.get("/docs", headers=HTML).text
     assert "/queries/{slug}.json" in t and "cdn" not in t.lower()
+
+
+def test_stored_query_names_the_other_entities_a_name_matched(client):
+    """A piece of a name that several agencies share answers for one of them and names the others, with links
+    to the same question about each; an exact name or an IRI has no others."""
+    doc = client.get("/queries/instruments-cited-by-agency.json", params={"agency": "厦门市"}).json()
+    chosen = doc["params"]["agency"]
+    others = doc["other_matches"]["agency"]
+    assert chosen in (A1, A2) and [o["iri"] for o in others] == [({A1, A2} - {chosen}).pop()]
+    assert others[0]["label"] in ("厦门市司法局", "厦门市人民政府外事办公室") and others[0]["reports"] >= 1
+    page = client.get("/queries/instruments-cited-by-agency", params={"agency": "厦门市"}, headers=HTML).text
+    assert "还匹配" in page and f'agency={quote(others[0]["iri"], safe="")}' in page
+    for exact in ("厦门市司法局", A1):
+        assert client.get("/queries/instruments-cited-by-agency.json",
+                          params={"agency": exact}).json()["other_matches"] == {}

@@ -43,11 +43,14 @@ def _stored(request: Request, slug: str, fmt: str | None):
                             media_type="text/plain; charset=utf-8")
         if fmt == "csv":
             return _csv(data)
-        return json_response({k: data[k] for k in ("query", "params", "sparql", "columns", "rows", "truncated",
-                                                   "answered_from")})
+        return json_response({k: data[k] for k in ("query", "params", "other_matches", "sparql", "columns", "rows",
+                                                   "truncated", "answered_from")})
     sq = queries.STORED[slug]
     qs = urlencode({k: v for k, v in data["params"].items() if v})
-    ctx = {"sq": sq, "data": data, "qs": qs,
+    def url_params(params: dict, name: str, value: str) -> str:   # the same query with one parameter changed
+        return urlencode({**{k: v for k, v in params.items() if v}, name: value})
+
+    ctx = {"sq": sq, "data": data, "qs": qs, "url_params": url_params,
            "json_href": f"{root(request)}/queries/{slug}.json" + ("?" + qs if qs else ""),
            "csv_href": f"{root(request)}/queries/{slug}.csv" + ("?" + qs if qs else ""),
            "editor_href": f"{root(request)}/sparql?" + urlencode({"query": data["sparql"]}) if data["sparql"] else None}
