@@ -95,9 +95,25 @@ def render(request: Request, template: str, ctx: dict, status_code: int = 200, h
     return resp
 
 
+def _used_namespaces(graph: Graph) -> set[str]:
+    """Namespaces of the predicates and classes the graph uses: the @context names these, not every bound prefix."""
+    used = set()
+    for _s, p, o in graph:
+        for term in (p, o) if str(p) == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" else (p,):
+            t = str(term)
+            cut = max(t.rfind("#"), t.rfind("/"))
+            used.add(t[:cut + 1])
+    return used
+
+
 def rdf_response(graph: Graph, suffix: str, headers: dict | None = None) -> Response:
     media_type, fmt = RDF_FORMATS[suffix]
-    body = graph.serialize(format=fmt, encoding="utf-8")
+    if fmt == "json-ld":   # compact, with the graph's prefixes as its @context: gk:cites rather than full IRIs
+        used = _used_namespaces(graph)
+        context = {p: str(ns) for p, ns in graph.namespaces() if p and str(ns) in used}
+        body = graph.serialize(format=fmt, encoding="utf-8", context=context, auto_compact=True)
+    else:
+        body = graph.serialize(format=fmt, encoding="utf-8")
     mt = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
     return Response(body, media_type=mt, headers=headers or {})
 

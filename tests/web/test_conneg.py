@@ -101,3 +101,21 @@ def test_rdflib_follows_303_live(live_server):
     assert (URIRef(iri), None, GK.LegalInstrument) in g
     g2 = Graph().parse(iri)  # rdflib's own Accept (RDF/XML first)
     assert (URIRef(iri), None, GK.LegalInstrument) in g2
+
+
+def test_jsonld_is_compact_with_a_context_and_the_same_graph(client):
+    import json as _json
+
+    from rdflib import Graph
+    doc = _json.loads(client.get("/doc/instrument/i1.jsonld").text)
+    assert doc["@context"]["gk"] == "https://w3id.org/govkg/def#"
+    text = _json.dumps(doc, ensure_ascii=False)
+    assert '"gk:' in text and "https://w3id.org/govkg/def#cites" not in text
+    ttl = Graph().parse(data=client.get("/doc/instrument/i1.ttl").text, format="turtle")
+    assert Graph().parse(data=_json.dumps(doc), format="json-ld").isomorphic(ttl)
+
+
+def test_dereferencing_keeps_the_query(client):
+    r = client.get("/id/instrument/i1?lang=en", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/doc/instrument/i1?lang=en"
+    client.cookies.clear()

@@ -51,6 +51,8 @@ def dereference(path: str, request: Request):
     if not found:
         return error_page(request, 404, "not_found", iri)
     target = f"{root(request)}/doc/{quote_path(stem)}" + ("" if suffix == "html" else "." + suffix)
+    if request.url.query:   # ?lang=en, ?page=2 … apply to the document
+        target += "?" + request.url.query
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
