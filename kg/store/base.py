@@ -32,6 +32,15 @@ class QueryError(Exception):
     """The query is wrong (syntax, forbidden operation). The message is fit for a user: HTTP 400."""
 
 
+class QuerySyntaxError(QueryError):
+    """A syntax error, explained (kg.store.sparql_errors); `raw` keeps the parser's own message, so a caller that
+    changed the query before running it (the web tier's BASE) can explain it again against the text it was given."""
+
+    def __init__(self, message: str, raw: str | None = None):
+        super().__init__(message)
+        self.raw = raw
+
+
 class QueryTimeout(Exception):
     """The query ran past its time limit: HTTP 503 (or 504) with a clear message."""
 

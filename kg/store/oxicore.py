@@ -20,7 +20,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.store.base import QueryError, QueryTimeout, Result, Serialized, Store, StoreError, Transaction
+from kg.store.base import (QueryError, QuerySyntaxError, QueryTimeout, Result, Serialized, Store, StoreError,
+                           Transaction)
+from kg.store.sparql_errors import empty, explain
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -72,6 +74,8 @@ def query_form(sparql: str) -> str:
 def check_query(sparql: str) -> None:
     """Refuse what a public read-only endpoint must never run. The engine's parser catches the rest."""
     bare = blank(sparql)
+    if empty(sparql):
+        raise QuerySyntaxError(explain(sparql, ""))
     if _FORBIDDEN.search(bare):
         raise QueryError("SERVICE (federated query) is not allowed on this endpoint: no outbound requests are made")
     if _UPDATE.search(bare) and not _FORM.search(bare):
@@ -128,7 +132,7 @@ def run_query(store: ox.Store, sparql: str, default_graphs=None, named_graphs=No
     try:
         return store.query(sparql, **kwargs)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise QuerySyntaxError(explain(sparql, str(exc)), str(exc)) from None
     except OSError as exc:
         raise StoreError(f"store error: {exc}") from None
 
@@ -165,16 +169,35 @@ def _term_tsv(t) -> str:
     return str(t)  # pyoxigraph's str() is the N-Triples / Turtle form the TSV format asks for
 
 
+# The head link of a result cut at the row cap. A relative IRI, kept for callers without a page to point at (the
+# command line); the web tier replaces it with the absolute IRI of its explanation of the limits (link_truncated).
+TRUNCATED_LINK = "truncated"
+_JSON_LINK = b'"link": ["' + TRUNCATED_LINK.encode() + b'"]'
+_XML_LINK = b'<link href="' + TRUNCATED_LINK.encode() + b'"/>'
+
+
+def link_truncated(body: bytes, media_type: str, href: str) -> bytes:
+    """Point the head link of a truncated SPARQL JSON or XML result, as serialize_select writes it, at `href`.
+    The head comes first and variable names hold no quotes, so the first match is the head's link."""
+    if media_type == "application/sparql-results+json":
+        return body.replace(_JSON_LINK, b'"link": ' + json.dumps([href]).encode(), 1)
+    if media_type == "application/sparql-results+xml":
+        return body.replace(_XML_LINK, f'<link href="{xml_escape(href, {chr(34): "&quot;"})}"/>'.encode(), 1)
+    return body
+
+
 def serialize_select(variables: list[str], rows: list[list], fmt: str, truncated: bool) -> bytes:
     if fmt == "json":
         doc = {"head": {"vars": variables}, "results": {"bindings": [
             {v: _term_json(t) for v, t in zip(variables, row) if t is not None} for row in rows]}}
         if truncated:
-            doc["head"]["link"] = ["truncated"]  # SPARQL JSON allows links in head; also sent as a header
+            doc["head"]["link"] = [TRUNCATED_LINK]  # SPARQL JSON allows links in head; also sent as a header
         return json.dumps(doc, ensure_ascii=False).encode()
     if fmt == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
         out += [f'<variable name="{v}"/>' for v in variables]
+        if truncated:
+            out.append(f'<link href="{TRUNCATED_LINK}"/>')   # the XML format's place for it: after the variables
         out.append("</head><results>")
         for row in rows:
             out.append("<result>")

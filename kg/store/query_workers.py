@@ -22,7 +22,7 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from kg.store.base import QueryError, QueryTimeout, Serialized, StoreError
+from kg.store.base import QueryError, QuerySyntaxError, QueryTimeout, Serialized, StoreError
 from kg.store.oxicore import execute_serialized
 
 _PREFIX = struct.Struct("!IQ")   # header length, body length
@@ -49,7 +49,7 @@ def _worker_main(requests: Connection, reply_fd: int) -> None:
             s = execute_serialized(gen.ox, sparql, media_type, default_graphs, named_graphs, max_rows)
             header, body = ("ok", s.media_type, s.truncated), s.body
         except QueryError as exc:
-            header, body = ("query", str(exc)), b""
+            header, body = ("query", str(exc), getattr(exc, "raw", None)), b""
         except Exception as exc:  # the parent turns it into StoreError
             header, body = ("store", f"{type(exc).__name__}: {exc}"), b""
         try:
@@ -210,7 +210,7 @@ def _result(header: tuple, body: bytes) -> Serialized:
     if header[0] == "ok":
         return Serialized(body, header[1], header[2])
     if header[0] == "query":
-        raise QueryError(header[1])
+        raise QuerySyntaxError(header[1], header[2]) if header[2] else QueryError(header[1])
     raise StoreError(header[1])
 
 

@@ -1,0 +1,225 @@
+"""SPARQL syntax errors a person can read.
+
+pyoxigraph reports a syntax error as its parser's expectation at the furthest position it reached, e.g.
+`error at 1:25: expected one of ",", ".", ";", "{", "{|", "}", "~", ['0' ..= '9' | '\\u{00B7}' | ...], [_]`: six lines
+of grammar for a missing "}". `explain` turns that into one sentence naming the line and column, the line of the
+query with a caret under the position, and the parser's expectation without its character-class dumps:
+
+    SPARQL syntax error at line 1, column 25 (the end of the query): the "{" at line 1, column 16 is not closed.
+      SELECT * WHERE {?s ?p ?o
+                              ^
+    The parser expected one of: "," "." ";" "{" "}" "~" or a name character.
+
+The sentence prefers what can be told from the query itself (an empty query, an undeclared prefix, an unclosed
+string or bracket, a bracket that closes nothing) over the parser's list, which names what could come next at the
+furthest point it got to, not necessarily where the mistake is.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): expected (.*)$", re.S)
+# Comments, strings and IRIs, by the same rule as oxicore._NOISE; blanked keeping every offset and line break.
+_NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
+_PNAME = re.compile(r"([A-Za-z\u00C0-\uFFFD][\w.\-\u00B7\u00C0-\uFFFD]*)?:[\w.\-%\\\u00B7\u00C0-\uFFFD]*$")
+_IRI = re.compile(r"<[^<>\n]*>?$")
+_KEYWORD = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
+_PAIRS = {"{": "}", "(": ")", "[": "]"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+_HIDDEN_TOKENS = {"{|", "|}", "~", "<<", ">>"}   # SPARQL 1.2 annotation syntax: only confusing in a hint
+_MAX_ITEMS = 10
+_EXCERPT = 100   # characters of the query line shown around the position
+
+
+def empty(sparql: str) -> bool:
+    """True when the query has nothing but white space and comments."""
+    return not _blank(sparql).strip()
+
+
+def explain(sparql: str, raw: str, *, shift: int = 0) -> str:
+    """The message for pyoxigraph's SyntaxError text `raw` about `sparql`. `shift`: characters that were put in
+    front of the query's first line before it was parsed (the web tier's BASE), taken off the reported column."""
+    if empty(sparql):
+        return "SPARQL syntax error: the query is empty (write a SELECT, ASK, CONSTRUCT or DESCRIBE query)."
+    m = _POSITION.match(raw.strip())
+    if not m:
+        return f"SPARQL syntax error: {raw.strip()}"
+    line, col = int(m.group(1)), int(m.group(2))
+    if line == 1:
+        col = max(1, col - shift)
+    items = _split(m.group(3))
+    lines = sparql.split("\n")
+    offset = _offset(lines, line, col)
+    at_end = not _blank(sparql)[offset:].strip()
+    where = f"line {line}, column {col}" + (" (the end of the query)" if at_end else "")
+    expected = _expected(items, at_end)
+    sentence = _sentence(sparql, items, offset, at_end, expected)
+    out = [f"SPARQL syntax error at {where}: {sentence}"]
+    out += _excerpt(lines, line, col)
+    if expected and not sentence.startswith("expected") and not _messages(items):
+        out.append(f"The parser expected {expected}.")
+    return "\n".join(out)
+
+
+def _blank(sparql: str) -> str:
+    return _NOISE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), sparql)
+
+
+def _offset(lines: list[str], line: int, col: int) -> int:
+    line = min(max(line, 1), len(lines))
+    return min(sum(len(x) + 1 for x in lines[:line - 1]) + col - 1, len("\n".join(lines)))
+
+
+def _position(sparql: str, offset: int) -> str:
+    before = sparql[:offset]
+    return f"line {before.count(chr(10)) + 1}, column {offset - (before.rfind(chr(10)) + 1) + 1}"
+
+
+def _split(expected: str) -> list[str]:
+    """The items of `one of A, B, [..], C` (commas inside quotes and brackets do not split)."""
+    text = expected.strip()
+    if text.startswith("one of "):
+        text = text[len("one of "):]
+    items, cur, depth, quote, i = [], [], 0, None, 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            cur.append(ch)
+            if ch == "\\" and i + 1 < len(text):
+                cur.append(text[i + 1])
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+            cur.append(ch)
+        elif ch == "[":
+            depth += 1
+            cur.append(ch)
+        elif ch == "]":
+            depth -= 1
+            cur.append(ch)
+        elif ch == "," and depth == 0:
+            items.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    if "".join(cur).strip():
+        items.append("".join(cur).strip())
+    return items
+
+
+def _messages(items: list[str]) -> list[str]:
+    """The items that are the parser's own error messages ("Prefix not found"), not tokens it expected."""
+    return [x for x in items if not x.startswith(('"', "[")) and not _KEYWORD.match(x)]
+
+
+def _expected(items: list[str], at_end: bool = False) -> str:
+    """The parser's expectation in words: tokens quoted, keywords bare, character classes summarised. At the end
+    of the query a list of keywords alone is left out: there the parser lists keywords it tried somewhere on the
+    way (BIND after a fourth term in a triple, GROUP_CONCAT after a stray word), which mislead more than help."""
+    if at_end and all(_KEYWORD.match(x) or x == "[_]" for x in items):
+        return ""
+    shown: list[str] = []
+    name_char = False
+    for x in items:
+        if x.startswith('"'):
+            token = _unescape(x[1:-1])
+            if token not in _HIDDEN_TOKENS:
+                shown.append(_quote(token))
+        elif x.startswith("["):
+            if x == "[_]":
+                continue   # "any character": says nothing
+            chars = re.findall(r"'((?:\\.|[^'\\])+)'", x)
+            if ".." in x or len(chars) != 1 or chars[0] in ("_", "-", "\\u{00B7}"):
+                name_char = True
+            else:
+                shown.append(_quote(_unescape(chars[0])))
+        elif _KEYWORD.match(x):
+            shown.append(x)
+    shown = list(dict.fromkeys(shown))
+    if len(shown) > _MAX_ITEMS:
+        shown = shown[:_MAX_ITEMS] + ["…"]
+    if name_char:
+        shown.append("a name character")
+    if not shown:
+        return ""
+    if len(shown) == 1:
+        return shown[0]
+    return "one of: " + " ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def _quote(token: str) -> str:
+    return f"'{token}'" if '"' in token else f'"{token}"'
+
+
+def _unescape(token: str) -> str:
+    return token.replace('\\"', '"').replace("\\\\", "\\").replace("\\'", "'")
+
+
+def _sentence(sparql: str, items: list[str], offset: int, at_end: bool, expected: str) -> str:
+    before = sparql[:offset]
+    for msg in _messages(items):
+        if msg.lower().startswith("prefix not found"):
+            m = _PNAME.search(before.rstrip())
+            if m:
+                p = m.group(1) or ""
+                return f'the prefix "{p}:" is not declared (add PREFIX {p}: <…> at the start of the query).'
+            return "a prefix is not declared (add PREFIX name: <…> at the start of the query)."
+        if msg.lower().startswith("iri parsing failed"):
+            m = _IRI.search(before.rstrip())
+            return (f"{m.group()} is not a valid IRI." if m else "an IRI is not valid.")
+    messages = _messages(items)
+    if messages:
+        first = messages[0]
+        return first[0].lower() + first[1:].rstrip(".") + "."
+    blank = _blank(sparql)
+    # a string or an IRI that never ends (blanking skipped it: its opening mark is still there)
+    for q in ('"', "'"):
+        i = blank.find(q)
+        if i >= 0 and i <= offset:
+            return f"the string starting at {_position(sparql, i)} is not closed."
+    opened, stray = _brackets(blank)
+    if stray is not None and stray <= offset:
+        return f'the "{blank[stray]}" at {_position(sparql, stray)} closes nothing.'
+    if at_end:
+        if opened:
+            i = opened[-1]
+            return (f'the "{blank[i]}" at {_position(sparql, i)} is not closed: '
+                    f'"{_PAIRS[blank[i]]}" is missing.')
+        return "the query ends where the parser expected more."
+    found = re.match(r"\s*(\S{1,30})", sparql[offset:])
+    found = _quote(found.group(1)) if found else "the end of the query"
+    return f"expected {expected}, found {found}." if expected else f"unexpected {found}."
+
+
+def _brackets(blank: str) -> tuple[list[int], int | None]:
+    """Offsets of the brackets left open, and of the first closing bracket that closes nothing."""
+    stack: list[int] = []
+    for i, ch in enumerate(blank):
+        if ch in _PAIRS:
+            stack.append(i)
+        elif ch in _CLOSERS:
+            if stack and blank[stack[-1]] == _CLOSERS[ch]:
+                stack.pop()
+            else:
+                return stack, i
+    return stack, None
+
+
+def _excerpt(lines: list[str], line: int, col: int) -> list[str]:
+    """The query's line (cut around the position when long) and a caret under the column."""
+    if not 1 <= line <= len(lines):
+        return []
+    text = lines[line - 1].rstrip("\r")
+    start = max(0, col - 1 - _EXCERPT // 2)
+    end = start + _EXCERPT
+    shown = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    if not shown.strip():
+        return []
+    pad = ("…" if start else "") + text[start:col - 1]
+    caret = "".join("\t" if ch == "\t" else "  " if unicodedata.east_asian_width(ch) in "WF" else " " for ch in pad)
+    return ["  " + shown, "  " + caret + "^"]
