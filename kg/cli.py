@@ -142,8 +142,11 @@ def cmd_serve(args) -> int:
     app = create_app(settings=s)
     print(f"GovKG serving {s.store} on http://{args.host}:{args.port}/  (IRIs under {s.base_iri})", file=sys.stderr)
     # Behind a reverse proxy, --forwarded-allow-ips lets X-Forwarded-For name the client (per-client limits).
+    # uvicorn_options: a URL over 64 KiB (a long GET query) gets 414 with a sentence saying to POST it.
+    from kg.web.httpserver import uvicorn_options
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info",
-                proxy_headers=bool(args.forwarded_allow_ips), forwarded_allow_ips=args.forwarded_allow_ips)
+                proxy_headers=bool(args.forwarded_allow_ips), forwarded_allow_ips=args.forwarded_allow_ips,
+                **uvicorn_options())
     return 0
 
 
