@@ -98,6 +98,20 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "PotentialActionStatus": ("计划", "planned"),
     "ask_result": ("ASK 结果", "ASK result"),
     "rows": ("行", "rows"),
+    # SPARQL endpoint limits (query.html, #limits)
+    "limits": ("使用限制", "Limits"),
+    "limit_time": ("每个查询最多运行 {s} 秒，超时即停止并返回 503。", "A query may run for {s} s; past that it is stopped (503)."),
+    "limit_rows": ("结果最多 {n} 行（CONSTRUCT/DESCRIBE 为 {n} 个三元组），其余截断；截断的结果带 X-GovKG-Truncated: true 响应头，JSON 和 XML 结果的头部还有指向本说明的链接。",
+                   "A result holds at most {n} rows ({n} triples for CONSTRUCT/DESCRIBE); the rest is cut. A cut result says so: "
+                   "X-GovKG-Truncated: true, and in JSON and XML results a link in the head to this note."),
+    "limit_size": ("查询文本最长 {bytes} 字节（{kib} KiB，UTF-8），超出返回 413。", "A query may be {bytes} bytes long ({kib} KiB of UTF-8); a longer one gets 413."),
+    "limit_concurrent": ("每个客户端地址最多同时运行 {n} 个查询，超出返回 429。", "Up to {n} queries at a time per client address; more get 429."),
+    "limit_post": ("长查询请用 POST 发送（本页即如此）。用 GET 时查询经百分号编码会变长（每个汉字 9 字节），网址超过 {url} 字节返回 414。",
+                   "Send long queries with POST (this page does). With GET the query is percent-encoded (9 bytes per Chinese "
+                   "character) and a URL over {url} bytes gets 414."),
+    "limit_dumps": ("需要全部数据时，请下载数据文件。", "To get everything, download a dump."),
+    "limit_machine": ("服务描述（Accept: text/turtle）以 gk:queryTimeLimit 等属性给出这些限制，每个响应都带 X-GovKG-Limits 头。",
+                      "The service description (Accept: text/turtle) states them as gk:queryTimeLimit and its siblings; every answer carries an X-GovKG-Limits header."),
     "stored_queries": ("常用查询", "Stored queries"),
     "stored_queries_intro": ("每个查询都有固定网址和参数，可输出 HTML 表格、JSON 和 CSV；页面上显示实际运行的 SPARQL，可复制到查询页修改。",
                              "Each query has a stable URL with parameters and answers as an HTML table, JSON and CSV; the SPARQL that ran is shown so you can copy it into the query page and change it."),

@@ -76,6 +76,38 @@ def test_syntax_error_is_400_with_message(client):
     assert r.status_code == 400 and "syntax" in r.text.lower()
 
 
+def test_syntax_error_names_line_column_and_what_is_wrong(client):
+    """One sentence with the position, the line with a caret, the parser's expectation without its grammar dump."""
+    r = client.get("/sparql", params={"query": "SELECT * WHERE {?s ?p ?o"})
+    assert r.status_code == 400
+    lines = r.text.splitlines()
+    assert lines[0] == ('SPARQL syntax error at line 1, column 25 (the end of the query): the "{" at line 1, '
+                        'column 16 is not closed: "}" is missing.')
+    assert lines[1] == "  SELECT * WHERE {?s ?p ?o" and lines[2] == " " * 26 + "^"
+    assert lines[3].startswith("The parser expected one of:") and '"}"' in lines[3]
+    assert len(lines) == 4 and "\\u{" not in r.text and "[_]" not in r.text
+    r = client.get("/sparql", params={"query": "PREFIX : <http://x/>\nSELECT * { ?s foo:bar ?o }"})
+    assert r.status_code == 400
+    assert r.text.startswith('SPARQL syntax error at line 2, column 22: the prefix "foo:" is not declared')
+
+
+@pytest.mark.parametrize("query", ["", "   ", "# only a comment\n"])
+def test_empty_query_says_so(client, query):
+    r = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 400 and "the query is empty" in r.text
+    r = client.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 400 and "the query is empty" in r.text
+
+
+def test_syntax_error_position_ignores_the_base_put_in_front(client):
+    """A query with a relative IRI is run with a BASE prepended on its first line: positions are still the user's."""
+    q = "SELECT * WHERE { ?s ?p <rel> . ?s ?p"
+    r = client.get("/sparql", params={"query": q})
+    assert r.status_code == 400
+    assert r.text.startswith(f"SPARQL syntax error at line 1, column {len(q) + 1} (the end of the query)")
+    assert "BASE" not in r.text and r.text.splitlines()[1] == "  " + q
+
+
 @pytest.mark.parametrize("req", [
     dict(method="GET", url="/sparql", params={"update": "CLEAR ALL"}),
     dict(method="POST", url="/sparql", data={"update": "INSERT DATA { <a:a> <a:b> <a:c> }"}),
@@ -125,6 +157,35 @@ def test_service_description(client):
     assert list(g.subject_objects(SD.endpoint))[0][1] == URIRef("http://testserver/sparql")
     assert (None, SD.name, URIRef(TEST_BASE + "graph/report/r1")) in g
     assert len(list(g.objects(None, SD.resultFormat))) >= 8
+
+
+def test_limits_are_announced(client):
+    """In the service description (our terms, described in the ontology), in a header, on the page in both languages."""
+    from rdflib import Literal
+    from rdflib.namespace import RDFS, XSD
+    from kg.rdf.namespaces import GK
+    from kg.rdf.ontology import ontology_graph
+    r = client.get("/sparql", headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=r.text, format="turtle")
+    svc = g.value(None, SD.endpoint, URIRef("http://testserver/sparql"), any=False) or next(g.subjects(SD.endpoint, None))
+    assert g.value(svc, GK.queryTimeLimit) == Literal("10.0", datatype=XSD.decimal)
+    assert g.value(svc, GK.resultRowLimit).toPython() == 10000
+    assert g.value(svc, GK.queryLengthLimit).toPython() == 65536
+    assert g.value(svc, GK.concurrentQueryLimit).toPython() == 4
+    assert g.value(svc, RDFS.seeAlso) == URIRef("http://testserver/sparql#limits")
+    assert {c.language for c in g.objects(svc, RDFS.comment)} == {"en", "zh-Hans"}
+    onto = ontology_graph()
+    for term in (GK.queryTimeLimit, GK.resultRowLimit, GK.queryLengthLimit, GK.concurrentQueryLimit):
+        assert (term, RDFS.domain, SD.Service) in onto and (term, RDFS.comment, None) in onto
+    limits = "time-s=10, rows=10000, query-bytes=65536, concurrent-per-client=4"
+    assert r.headers["x-govkg-limits"] == limits
+    assert client.get("/sparql", params={"query": "ASK {}"}).headers["x-govkg-limits"] == limits
+    assert client.get("/sparql", params={"query": "ASK {"}).headers["x-govkg-limits"] == limits
+    en = client.get("/sparql?lang=en", headers={"Accept": "text/html"}).text
+    assert 'id="limits"' in en and "A query may run for 10 s" in en and "at most 10,000 rows" in en
+    assert "65,536 bytes" in en and "Send long queries with POST" in en and "65,535 bytes gets 414" in en
+    zh = client.get("/sparql?lang=zh", headers={"Accept": "text/html"}).text
+    assert "使用限制" in zh and "每个查询最多运行 10 秒" in zh and "结果最多 10,000 行" in zh
 
 
 def test_query_page_for_browsers(client):
@@ -181,10 +242,24 @@ def test_row_cap_marks_truncation():
     with TestClient(app) as c:
         r = c.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"})
         assert r.headers["x-govkg-truncated"] == "true"
+        href = "http://testserver/sparql#limits"
+        assert r.headers["link"] == f'<{href}>; rel="help"'
         doc = r.json()
-        assert len(doc["results"]["bindings"]) == 3 and "truncated" in doc["head"]["link"]
+        assert len(doc["results"]["bindings"]) == 3 and doc["head"]["link"] == [href]
+        r = c.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+xml"})
+        assert r.headers["x-govkg-truncated"] == "true"
+        head = ET.fromstring(r.content).find("{http://www.w3.org/2005/sparql-results#}head")
+        assert [e.get("href") for e in head.iter("{http://www.w3.org/2005/sparql-results#}link")] == [href]
+        assert len(ET.fromstring(r.content).findall(".//{http://www.w3.org/2005/sparql-results#}result")) == 3
+        # the link resolves: the page's #limits section for people, the service description for machines
+        page = c.get(href.split("#")[0], headers={"Accept": "text/html", "Accept-Language": "en"})
+        assert page.status_code == 200 and 'id="limits"' in page.text and "at most 3 rows" in page.text
+        sd = c.get(href.split("#")[0], headers={"Accept": "text/turtle"})
+        assert "resultRowLimit 3" in sd.text
         r = c.get("/sparql", params={"query": "ASK {}"})
-        assert "x-govkg-truncated" not in r.headers
+        assert "x-govkg-truncated" not in r.headers and "link" not in r.headers
+        r = c.get("/sparql", params={"query": "SELECT * { ?s ?p ?o } LIMIT 2"}, headers={"Accept": "application/sparql-results+xml"})
+        assert "x-govkg-truncated" not in r.headers and b"<link" not in r.content
 
 
 # --- a real client against a real server -------------------------------------------------------------------

@@ -56,6 +56,24 @@ def test_refusals(disk_store):
         assert r.status_code == 400 and "syntax" in r.text.lower()
 
 
+def test_syntax_error_and_truncation_link_through_workers(disk_store):
+    """The worker hands back the parser's own message too, so the position is told against the text as sent even
+    when a BASE was put in front of it; a cut XML result links to the limits."""
+    app = create_app(disk_store, make_settings(max_rows=5))
+    with TestClient(app) as c:
+        q = "SELECT * WHERE { ?s ?p <rel> .\n  ?s ?p"
+        r = c.get("/sparql", params={"query": q})
+        assert r.status_code == 400
+        assert r.text.startswith("SPARQL syntax error at line 2, column 8 (the end of the query): the \"{\" at line 1, "
+                                 "column 16 is not closed")
+        r = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p <rel> . FILTER(?s = }"})
+        assert r.status_code == 400 and "line 1, column 44" in r.text and "BASE" not in r.text
+        r = c.get("/sparql", params={"query": f"SELECT ?s WHERE {{ ?s <{P}> ?o }}"},
+                  headers={"Accept": "application/sparql-results+xml"})
+        assert r.headers["x-govkg-truncated"] == "true"
+        assert '<link href="http://testserver/sparql#limits"/></head>' in r.text and r.text.count("<result>") == 5
+
+
 def test_time_limit_503_then_answers(disk_store):
     app = create_app(disk_store, make_settings(query_timeout_s=0.5))
     with TestClient(app) as c:

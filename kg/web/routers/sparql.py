@@ -2,8 +2,10 @@
 protocol datasets; a service description on GET without a query; a query page for browsers.
 
 Protection: size cap (413), per-client concurrency cap (429), per-query time limit (503) and row cap
-(X-GovKG-Truncated). A slow query never blocks pages: the disk store's queries run in worker processes awaited
-from the event loop, other stores' on a dedicated thread pool.
+(X-GovKG-Truncated, and a head link to the limits in SPARQL JSON and XML). The limits are announced on the query page
+(/sparql#limits), in the service description (gk:queryTimeLimit ...) and in an X-GovKG-Limits header on every answer.
+A slow query never blocks pages: the disk store's queries run in worker processes awaited from the event loop, other
+stores' on a dedicated thread pool.
 """
 from __future__ import annotations
 
@@ -16,14 +18,16 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, VOID
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, VOID, XSD
 from starlette.responses import Response
 
-from kg.rdf.namespaces import SD
-from kg.store.base import QueryError, QueryTimeout, StoreError
+from kg.rdf.namespaces import GK, SD
+from kg.store.base import QueryError, QuerySyntaxError, QueryTimeout, StoreError
 from kg.store import oxicore
-from kg.store.oxicore import GRAPH_TYPES, SELECT_TYPES
+from kg.store.oxicore import GRAPH_TYPES, SELECT_TYPES, link_truncated
+from kg.store.sparql_errors import empty, explain
+from kg.web.httpserver import MAX_URL_BYTES
 from kg.web.common import RDF_FORMATS, render, service, settings
 from kg.web.conneg import negotiate, prefers_html
 
@@ -99,6 +103,18 @@ class ProtocolError(Exception):
         self.status, self.message, self.headers = status, message, headers or {}
 
 
+def limits_header(s) -> str:
+    """X-GovKG-Limits: the limits every answer of /sparql is under, as a structured-field dictionary (RFC 8941)."""
+    return (f"time-s={s.query_timeout_s:g}, rows={s.max_rows}, query-bytes={s.max_query_bytes}, "
+            f"concurrent-per-client={s.max_concurrent_per_client}")
+
+
+def limits_href(request: Request) -> str:
+    """Where the limits are explained: the query page's #limits section, an absolute IRI (the same URL without the
+    fragment gives machines the service description, which states them too)."""
+    return str(request.url.replace(query=None, fragment=None)) + "#limits"
+
+
 def _text(status: int, message: str, headers: dict | None = None) -> Response:
     return Response(message.rstrip() + "\n", status_code=status, media_type="text/plain; charset=utf-8",
                     headers=headers or {})
@@ -163,10 +179,14 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def run_query(request: Request, sparql: str, media_type: str, dgs: list[str], ngs: list[str]):
+async def run_query(request: Request, sparql_text: str, media_type: str, dgs: list[str], ngs: list[str]):
     """Run under the client's concurrency slot and the time limit. The disk store awaits its worker's pipe on the
-    event loop; other stores run on the SPARQL thread pool."""
+    event loop; other stores run on the SPARQL thread pool. A syntax error is told against the text as sent (the
+    BASE put in front of it moves no position)."""
     s = settings(request)
+    if empty(sparql_text):
+        raise ProtocolError(400, explain(sparql_text, ""))
+    sparql = with_base(sparql_text, str(request.url.replace(query=None, fragment=None)))
     limiter: ClientLimiter = request.app.state.sparql_limiter
     key = _client(request)
     if not limiter.acquire(key):
@@ -183,6 +203,9 @@ async def run_query(request: Request, sparql: str, media_type: str, dgs: list[st
         raise ProtocolError(503, f"the query ran longer than the time limit of {s.query_timeout_s:g} s; "
                                  "narrow it (LIMIT, more specific patterns) or download a dump",
                             {"Retry-After": "10"}) from None
+    except QuerySyntaxError as exc:
+        message = explain(sparql_text, exc.raw, shift=len(sparql) - len(sparql_text)) if exc.raw else str(exc)
+        raise ProtocolError(400, message) from None
     except QueryError as exc:
         raise ProtocolError(400, str(exc)) from None
     except StoreError as exc:
@@ -196,9 +219,11 @@ async def run_query(request: Request, sparql: str, media_type: str, dgs: list[st
 @router.api_route("/sparql/", methods=["GET", "POST", "HEAD"], include_in_schema=False)
 async def sparql(request: Request):
     try:
-        return await _sparql(request)
+        response = await _sparql(request)
     except ProtocolError as exc:
-        return _text(exc.status, exc.message, exc.headers)
+        response = _text(exc.status, exc.message, exc.headers)
+    response.headers["X-GovKG-Limits"] = limits_header(settings(request))
+    return response
 
 
 async def _sparql(request: Request) -> Response:
@@ -222,18 +247,22 @@ async def _sparql(request: Request) -> Response:
         return _service_description(request)
     sparql_text = queries[0]
     if len(sparql_text.encode("utf-8")) > s.max_query_bytes:
-        raise ProtocolError(413, f"the query is longer than the limit of {s.max_query_bytes} bytes")
+        raise ProtocolError(413, f"the query is longer than the limit of {s.max_query_bytes} bytes (UTF-8); "
+                                 f"see {limits_href(request)}")
     if browser:
         return await _page(request, sparql_text, dgs, ngs)
     form = query_form(sparql_text)
     media_type = _media_type(request, params, form)
-    endpoint = str(request.url.replace(query=None, fragment=None))
-    res = await run_query(request, with_base(sparql_text, endpoint), media_type, dgs, ngs)
+    res = await run_query(request, sparql_text, media_type, dgs, ngs)
     headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+    body = res.body
     if res.truncated:
+        href = limits_href(request)
         headers["X-GovKG-Truncated"] = "true"
+        headers["Link"] = f'<{href}>; rel="help"'
+        body = link_truncated(body, res.media_type, href)
     mt = res.media_type + ("; charset=utf-8" if res.media_type.startswith("text/") else "")
-    return Response(res.body, media_type=mt, headers=headers)
+    return Response(body, media_type=mt, headers=headers)
 
 
 def _service_description(request: Request) -> Response:
@@ -249,6 +278,25 @@ def _service_description(request: Request) -> Response:
     g.add((svc, SD.feature, SD.UnionDefaultGraph))
     for mt, name in W3C_FORMATS.items():
         g.add((svc, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/" + name)))
+    # Limits: SPARQL Service Description has no terms for them; ours are described in ontology/govkg.ttl.
+    s = settings(request)
+    g.bind("gk", GK)
+    g.add((svc, GK.queryTimeLimit, Literal(str(s.query_timeout_s), datatype=XSD.decimal)))
+    g.add((svc, GK.resultRowLimit, Literal(s.max_rows, datatype=XSD.integer)))
+    g.add((svc, GK.queryLengthLimit, Literal(s.max_query_bytes, datatype=XSD.integer)))
+    g.add((svc, GK.concurrentQueryLimit, Literal(s.max_concurrent_per_client, datatype=XSD.integer)))
+    g.add((svc, RDFS.comment, Literal(
+        f"Read-only SPARQL 1.1 Query. A query may run for {s.query_timeout_s:g} s (then 503), may be "
+        f"{s.max_query_bytes} bytes long (then 413; send long queries with POST, GET URLs stop at "
+        f"{MAX_URL_BYTES} bytes with 414), returns at most {s.max_rows} rows or triples (the rest is cut: "
+        f"X-GovKG-Truncated: true and a link in the result's head); {s.max_concurrent_per_client} queries at a "
+        f"time per client (then 429).", lang="en")))
+    g.add((svc, RDFS.comment, Literal(
+        f"只读 SPARQL 1.1 查询。每个查询最多运行 {s.query_timeout_s:g} 秒（超时返回 503），查询文本最长 "
+        f"{s.max_query_bytes} 字节（超出返回 413；长查询请用 POST，GET 网址超过 {MAX_URL_BYTES} 字节返回 414），"
+        f"结果最多 {s.max_rows} 行或三元组（其余截断，并以 X-GovKG-Truncated: true 和结果头部的链接标明）；"
+        f"每个客户端最多同时运行 {s.max_concurrent_per_client} 个查询（超出返回 429）。", lang="zh-Hans")))
+    g.add((svc, RDFS.seeAlso, URIRef(limits_href(request))))
     ds = BNode("dataset")
     g.add((svc, SD.defaultDataset, ds))
     g.add((ds, RDF.type, SD.Dataset))
@@ -274,8 +322,7 @@ async def _page(request: Request, sparql_text: str | None, dgs: list[str], ngs: 
         form = query_form(sparql_text)
         mt = "application/sparql-results+json" if form == "select" else "text/turtle"
         try:
-            endpoint = str(request.url.replace(query=None, fragment=None))
-            res = await run_query(request, with_base(sparql_text, endpoint), mt, dgs, ngs)
+            res = await run_query(request, sparql_text, mt, dgs, ngs)
             if form == "select":
                 doc = json.loads(res.body)
                 result = {"kind": "ask", "boolean": doc["boolean"]} if "boolean" in doc else {
@@ -288,6 +335,11 @@ async def _page(request: Request, sparql_text: str | None, dgs: list[str], ngs: 
     examples = [{"key": k, "query": q} for k, q in service(request).examples()[0]]
     # the same URL answers other clients with results or the service description: caches must key on Accept
     shown = sparql_text or examples[0]["query"]
+    s = settings(request)
+    limits = {"timeout": f"{s.query_timeout_s:g}", "rows": f"{s.max_rows:,}", "bytes": f"{s.max_query_bytes:,}",
+              "kib": f"{s.max_query_bytes / 1024:g}", "concurrent": s.max_concurrent_per_client,
+              "url": f"{MAX_URL_BYTES:,}"}
     return render(request, "query.html", {"query": shown, "examples": examples, "graph_query": query_form(shown) == "graph",
-                                          "result": result, "error": error, "ran": bool(sparql_text)},
+                                          "result": result, "error": error, "ran": bool(sparql_text),
+                                          "limits": limits},
                   headers={"Vary": "Accept"})

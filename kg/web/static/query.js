@@ -55,6 +55,10 @@
     // Our own IRIs open their page on this server; everything else is shown as text or an outside link.
     return iri;
   }
+  function truncatedNote() {
+    // the row limit is explained in the page's #limits section
+    return el("a", out.getAttribute("data-truncated"), {href: "#limits"});
+  }
   function drawSelect(doc, truncated) {
     out.textContent = "";
     if (typeof doc.boolean === "boolean") {
@@ -62,9 +66,12 @@
       return;
     }
     var vars = doc.head.vars, rows = doc.results.bindings;
-    var note = rows.length + " " + out.getAttribute("data-rows");
-    if (truncated) note += " · " + out.getAttribute("data-truncated");
-    out.appendChild(el("p", note, {"class": "muted"}));
+    var note = el("p", rows.length + " " + out.getAttribute("data-rows"), {"class": "muted"});
+    if (truncated) {
+      note.appendChild(document.createTextNode(" · "));
+      note.appendChild(truncatedNote());
+    }
+    out.appendChild(note);
     var table = el("table", null, {"class": "list"}), thead = el("thead"), tr = el("tr");
     vars.forEach(function (v) { tr.appendChild(el("th", "?" + v)); });
     thead.appendChild(tr); table.appendChild(thead);
@@ -103,10 +110,10 @@
         status.textContent = resp.status === 200 ? "" : resp.status + "";
         if (resp.status !== 200) {
           out.textContent = "";
-          out.appendChild(el("p", body, {"class": "err"}));
+          out.appendChild(el("pre", body, {"class": "err"}));  // monospace: the caret under a syntax error lines up
         } else if (graph) {
           out.textContent = "";
-          if (truncated) out.appendChild(el("p", out.getAttribute("data-truncated"), {"class": "muted"}));
+          if (truncated) out.appendChild(el("p", null, {"class": "muted"})).appendChild(truncatedNote());
           out.appendChild(el("pre", body, {"class": "turtle"}));
         } else {
           drawSelect(JSON.parse(body), truncated);
