@@ -41,7 +41,7 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
     (b"x-frame-options", b"DENY"),
     (b"access-control-allow-origin", b"*"),  # public read-only data, no credentials
-    (b"access-control-expose-headers", b"ETag, Last-Modified, Content-Location, Link, X-GovKG-Truncated, Retry-After"),
+    (b"access-control-expose-headers", b"ETag, Last-Modified, Content-Location, Link, X-GovKG-Truncated, X-GovKG-Limits, Retry-After"),
 ]
 PREFLIGHT_HEADERS = [
     (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
@@ -431,16 +431,15 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        if exc.status_code == 404:
-            return error_page(request, 404, "not_found", translator(lang_of(request))("not_found_text"))
-        resp = error_page(request, exc.status_code, "error", str(exc.detail) if exc.status_code < 500 else None)
-        for k, v in (exc.headers or {}).items():
-            resp.headers[k] = v
-        return resp
+        # in the page's language, saying what was wrong (405: which methods the address takes)
+        from kg.web.common import http_error_response
+        return http_error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def bad_params(request: Request, exc: RequestValidationError):
-        return error_page(request, 400, "error", "invalid request parameters")
+        # which parameter, and why, in the page's language
+        from kg.web.common import validation_error_response
+        return validation_error_response(request, exc)
 
     app.add_middleware(WebMiddleware, get_state=lambda: app.state)
     return app
