@@ -133,6 +133,102 @@ def error_page(request: Request, status: int, title_key: str, text: str | None =
     return Response(f"{status} {t(title_key)}\n{text or ''}\n", status_code=status, media_type="text/plain; charset=utf-8")
 
 
+class PageError(HTTPException):
+    """An HTTP error whose explanation the error page gives in the UI's language: STRINGS[key] formatted with
+    params. `detail` keeps the English sentence (logs, and anyone who reads exc.detail)."""
+
+    def __init__(self, status_code: int, key: str, headers: dict | None = None, **params):
+        self.key, self.params = key, params
+        super().__init__(status_code, translator("en")(key).format(**params), headers=headers)
+
+
+ERROR_TITLES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable"}
+
+
+def http_error_response(request: Request, exc: HTTPException) -> Response:
+    """An HTTPException as an error page in the page's language: what went wrong, not just the status phrase."""
+    import http
+    lang = lang_of(request)
+    t = translator(lang)
+    status = exc.status_code
+    title = ERROR_TITLES.get(status, "error")
+    key = getattr(exc, "key", None)
+    if key:
+        text = t(key).format(**getattr(exc, "params", {}))
+    elif status == 404:
+        text = t("not_found_text")
+    elif status == 405:
+        allowed = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow") or ""
+        sep = "、" if lang == "zh" else ", "
+        text = t("method_not_allowed_text").format(method=request.method,
+                                                   allowed=sep.join(m.strip() for m in allowed.split(",") if m.strip()))
+    elif status >= 500:
+        text = None
+    else:
+        detail = str(exc.detail or "")
+        try:
+            phrase = http.HTTPStatus(status).phrase
+        except ValueError:
+            phrase = ""
+        # a sentence of our own (English) is shown on English pages; a bare status phrase says nothing more
+        text = detail if lang == "en" and detail and detail != phrase else t("error_status_text").format(status=status)
+    resp = error_page(request, status, title, text)
+    for k, v in (exc.headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def not_acceptable(request: Request, offers: list[str]) -> Response:
+    """406, naming the media types there are, in the page's language."""
+    text = translator(lang_of(request))("not_acceptable_text").format(offers=", ".join(offers))
+    resp = error_page(request, 406, "not_acceptable", text)
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def validation_error_response(request: Request, exc) -> Response:
+    """FastAPI's RequestValidationError as a 400 that names each bad parameter and why, in the page's language."""
+    t = translator(lang_of(request))
+    lines = []
+    for err in exc.errors():
+        loc = [str(x) for x in err.get("loc", ())]
+        name = loc[-1] if loc else "?"
+        if loc and loc[0] == "path":
+            name = t("param_in_path").format(name=name)
+        ctx = err.get("ctx") or {}
+        typ = err.get("type", "")
+        if typ in ("int_parsing", "int_type", "int_from_float"):
+            reason = t("v_int")
+        elif typ in ("float_parsing", "float_type", "decimal_parsing"):
+            reason = t("v_number")
+        elif typ in ("bool_parsing", "bool_type"):
+            reason = t("v_bool")
+        elif typ in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+            bound = {"greater_than_equal": ("v_ge", "ge"), "greater_than": ("v_gt", "gt"),
+                     "less_than_equal": ("v_le", "le"), "less_than": ("v_lt", "lt")}[typ]
+            reason = t(bound[0]).format(n=ctx.get(bound[1], "?"))
+        elif typ == "string_pattern_mismatch":
+            pattern = str(ctx.get("pattern", ""))
+            reason = t("v_year") if pattern in (r"^\d{4}$", r"\d{4}") else t("v_pattern").format(pattern=pattern)
+        elif typ == "string_too_long":
+            reason = t("v_too_long").format(n=ctx.get("max_length", "?"))
+        elif typ == "string_too_short":
+            reason = t("v_too_short").format(n=ctx.get("min_length", "?"))
+        elif typ == "missing":
+            reason = t("v_missing")
+        elif typ in ("enum", "literal_error"):
+            reason = t("v_choice").format(expected=ctx.get("expected", ""))
+        else:
+            reason = t("v_other") if lang_of(request) == "zh" else (err.get("msg") or t("v_other"))
+        value = err.get("input")
+        if typ == "missing" or value is None or isinstance(value, (dict, list)):
+            lines.append(t("param_invalid_noinput").format(name=name, reason=reason))
+        else:
+            lines.append(t("param_invalid").format(name=name, reason=reason, value=str(value)[:60]))
+    sep = "；" if lang_of(request) == "zh" else "; "
+    return error_page(request, 400, "bad_request", sep.join(lines) or t("error_status_text").format(status=400))
+
+
 def quote_path(p: str) -> str:
     return quote(p, safe="/#")
 
@@ -146,5 +242,5 @@ def page_number(value: str | None) -> int:
     except ValueError:
         page = 0
     if page < 1:
-        raise HTTPException(400, f"page must be a whole number from 1 up, not {value[:20]!r}")
+        raise PageError(400, "page_invalid", value=value[:20])
     return page

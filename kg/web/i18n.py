@@ -185,11 +185,194 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "clear_highlight": ("取消标记", "Clear the highlight"),
     "at_outside": ("请求的位置 {at} 不在文本范围内（共 {n} 个字符）。", "The position {at} is not within the text ({n} characters)."),
     "annotation": ("标注", "annotation"),
+    # navigation landmarks (screen readers)
+    "nav_main": ("主导航", "main"),
+    "sparql_endpoint": ("SPARQL 查询端点", "SPARQL endpoint"),
+    "nav_pages": ("分页", "pages"),
+    # agency peers: what the two groups are
+    "peers_region_of": ("同一省份（{province}）的机关", "Agencies in the same province: {province}"),
+    "peers_region_title": ("行政区划代码以 {prefix} 开头的机关", "agencies whose region code (GB/T 2260) starts with {prefix}"),
+    "peers_kind_of": ("同类机关：{kind}", "Agencies of the same kind: {kind}"),
+    "peers_kind_title": ("简称为“{short}”这类形式的机关（如“市{short}”“区{short}”）",
+                         "agencies whose short form is a place character + “{short}” (e.g. 市{short}, 区{short})"),
+    # nodes minted inside a report, labelled from their IRI (kg/rdf/iris.py)
+    "node_annotation": ("标注 {id}", "annotation {id}"),
+    "node_target": ("原文片段（标注 {id}）", "text segment (annotation {id})"),
+    "node_quote": ("引文选择器（标注 {id}）", "quote selector (annotation {id})"),
+    "node_position": ("原文位置（标注 {id}）", "text position (annotation {id})"),
+    "node_text": ("报告文本", "report text"),
+    "node_run": ("抽取过程", "extraction run"),
+    "run_of": ("《{report}》的抽取过程", "extraction run of {report}"),
+    "node_checksum": ("SHA-256 校验和", "SHA-256 checksum"),
+    "node_software": ("GovKG 软件 {version} 版", "GovKG software, version {version}"),
+    # stored queries: column headings (the SPARQL variable stays in the tooltip, JSON and CSV) and coded values
+    "col_instrument": ("法律规范", "Instrument"),
+    "col_label": ("名称", "Name"),
+    "col_kind": ("类型", "Kind"),
+    "col_reports": ("报告数", "Reports"),
+    "col_firstYear": ("首次年度", "First year"),
+    "col_lastYear": ("最近年度", "Last year"),
+    "col_agencies": ("机关数", "Agencies"),
+    "col_agency": ("机关", "Agency"),
+    "col_agencyLabel": ("机关名称", "Agency name"),
+    "col_reportsCitingA": ("引用 A 的报告数", "Reports citing A"),
+    "col_reportsCitingB": ("引用 B 的报告数", "Reports citing B"),
+    "col_other": ("共被引的法律规范", "Co-cited instrument"),
+    "col_year": ("年度", "Year"),
+    "col_report": ("报告", "Report"),
+    "col_reportTitle": ("报告标题", "Report title"),
+    "col_fromReports": ("起始年度报告数", "Reports in the first year"),
+    "col_toReports": ("对比年度报告数", "Reports in the second year"),
+    "col_change": ("变化", "Change"),
+    "col_status": ("状态", "Status"),
+    "change_added": ("新增引用", "newly cited"),
+    "change_dropped": ("不再引用", "no longer cited"),
+    "change_both": ("两个年度均引用", "cited in both years"),
+    # errors
+    "bad_request": ("请求有误", "Bad request"),
+    "method_not_allowed": ("不支持该请求方法", "Method not allowed"),
+    "not_acceptable": ("没有可接受的格式", "Not acceptable"),
+    "not_acceptable_text": ("此资源可提供的格式：{offers}。请在 Accept 头中选用其一。",
+                            "This resource is available as: {offers}. Ask for one of them in the Accept header."),
+    "method_not_allowed_text": ("此地址不接受 {method} 请求，只接受：{allowed}。",
+                                "This address does not accept {method} requests; it accepts {allowed}."),
+    "error_status_text": ("请求无法处理（HTTP {status}）。", "The request could not be handled (HTTP {status})."),
+    "page_invalid": ("参数 page 应为从 1 起的整数，收到“{value}”。",
+                     "The page parameter must be a whole number from 1 up, not “{value}”."),
+    "page_past_end": ("该列表没有第 {page} 页。", "This list has no page {page}."),
+    "param_invalid": ("参数 {name}：{reason}（收到“{value}”）", "Parameter {name}: {reason} (got “{value}”)"),
+    "param_invalid_noinput": ("参数 {name}：{reason}", "Parameter {name}: {reason}"),
+    "param_in_path": ("路径中的 {name}", "{name} in the path"),
+    "v_int": ("应为整数", "must be a whole number"),
+    "v_number": ("应为数字", "must be a number"),
+    "v_bool": ("应为 true 或 false", "must be true or false"),
+    "v_ge": ("不能小于 {n}", "must be at least {n}"),
+    "v_gt": ("应大于 {n}", "must be greater than {n}"),
+    "v_le": ("不能大于 {n}", "must be at most {n}"),
+    "v_lt": ("应小于 {n}", "must be less than {n}"),
+    "v_year": ("应为四位数的年份，如 2023", "must be a four-digit year such as 2023"),
+    "v_pattern": ("格式不符，应匹配 {pattern}", "must match the pattern {pattern}"),
+    "v_too_long": ("太长，最多 {n} 个字符", "is too long: at most {n} characters"),
+    "v_too_short": ("太短，至少 {n} 个字符", "is too short: at least {n} characters"),
+    "v_missing": ("缺少此参数", "is required"),
+    "v_choice": ("应为以下之一：{expected}", "must be one of {expected}"),
+    "v_other": ("取值无效", "is not valid"),
+    "api_description": ("中国政府年度报告的关联数据。机器可读的接口：SPARQL 1.1、列表和搜索的 JSON 版本、输出 JSON/CSV 的常用查询、"
+                        "引用网络、按内容协商输出 RDF 的条目文档、数据下载和数据集描述。此处不列出 HTML 页面。",
+                        "Linked data from Chinese government reports. Machine-readable endpoints: SPARQL 1.1, JSON twins "
+                        "of lists and search, stored queries as JSON/CSV, the citation network, entity documents in RDF by "
+                        "content negotiation, dumps and dataset descriptions. HTML pages are not listed."),
 }
+
+# gk:genre codes (kg/rdf/mapping.py GENRE_NAMES gives the Chinese names; tests/web/test_i18n.py keeps them equal).
+GENRES: dict[str, tuple[str, str]] = {
+    "fzzf": ("法治政府建设年度报告", "annual report on building law-based government"),
+    "xxgk": ("政府信息公开工作年度报告", "annual report on government information disclosure"),
+}
+# gk:sectionKind codes -> STRINGS keys
+SECTION_KINDS = {"done": "kind_done", "planned": "kind_planned", "shortcomings": "kind_shortcomings", "other": "kind_other"}
+
+# Provinces by the first two digits of their GB/T 2260 code: (zh, en). Agencies are compared with the others of their
+# province by that prefix; the province itself need not be a node in the data.
+PROVINCES: dict[str, tuple[str, str]] = {
+    "11": ("北京市", "Beijing"), "12": ("天津市", "Tianjin"), "13": ("河北省", "Hebei"), "14": ("山西省", "Shanxi"),
+    "15": ("内蒙古自治区", "Inner Mongolia"), "21": ("辽宁省", "Liaoning"), "22": ("吉林省", "Jilin"),
+    "23": ("黑龙江省", "Heilongjiang"), "31": ("上海市", "Shanghai"), "32": ("江苏省", "Jiangsu"),
+    "33": ("浙江省", "Zhejiang"), "34": ("安徽省", "Anhui"), "35": ("福建省", "Fujian"), "36": ("江西省", "Jiangxi"),
+    "37": ("山东省", "Shandong"), "41": ("河南省", "Henan"), "42": ("湖北省", "Hubei"), "43": ("湖南省", "Hunan"),
+    "44": ("广东省", "Guangdong"), "45": ("广西壮族自治区", "Guangxi"), "46": ("海南省", "Hainan"),
+    "50": ("重庆市", "Chongqing"), "51": ("四川省", "Sichuan"), "52": ("贵州省", "Guizhou"), "53": ("云南省", "Yunnan"),
+    "54": ("西藏自治区", "Tibet"), "61": ("陕西省", "Shaanxi"), "62": ("甘肃省", "Gansu"), "63": ("青海省", "Qinghai"),
+    "64": ("宁夏回族自治区", "Ningxia"), "65": ("新疆维吾尔自治区", "Xinjiang"), "71": ("台湾省", "Taiwan"),
+    "81": ("香港特别行政区", "Hong Kong"), "82": ("澳门特别行政区", "Macao"),
+}
+
+# English glosses of common kinds of agency (the part of the name after the place), for the peer-group heading.
+AGENCY_KINDS_EN: dict[str, str] = {
+    "人民政府": "people's government", "人民政府办公室": "government general office",
+    "人民政府办公厅": "government general office", "人民政府外事办公室": "foreign affairs office",
+    "人民代表大会常务委员会": "people's congress standing committee",
+    "司法局": "justice bureau", "司法厅": "justice department", "财政局": "finance bureau", "财政厅": "finance department",
+    "审计局": "audit bureau", "审计厅": "audit department", "教育局": "education bureau", "教育厅": "education department",
+    "民政局": "civil affairs bureau", "民政厅": "civil affairs department", "商务局": "commerce bureau",
+    "商务厅": "commerce department", "公安局": "public security bureau", "公安厅": "public security department",
+    "交通运输局": "transport bureau", "交通运输厅": "transport department", "卫生健康局": "health bureau",
+    "卫生健康委员会": "health commission", "市场监督管理局": "market regulation bureau",
+    "生态环境局": "ecology and environment bureau", "自然资源局": "natural resources bureau",
+    "自然资源和规划局": "natural resources and planning bureau", "住房和城乡建设局": "housing and construction bureau",
+    "住房和城乡建设厅": "housing and construction department", "人力资源和社会保障局": "human resources and social security bureau",
+    "人力资源和社会保障厅": "human resources and social security department", "文化和旅游局": "culture and tourism bureau",
+    "文化和旅游厅": "culture and tourism department", "应急管理局": "emergency management bureau",
+    "应急管理厅": "emergency management department", "医疗保障局": "healthcare security bureau",
+    "城市管理局": "urban management bureau", "城市管理综合执法局": "urban management and law enforcement bureau",
+    "农业农村局": "agriculture and rural affairs bureau", "水利局": "water resources bureau", "林业局": "forestry bureau",
+    "统计局": "statistics bureau", "税务局": "tax bureau", "退役军人事务局": "veterans affairs bureau",
+    "发展和改革委员会": "development and reform commission", "发展和改革局": "development and reform bureau",
+    "科学技术局": "science and technology bureau", "工业和信息化局": "industry and information technology bureau",
+    "数据资源管理局": "data resources bureau", "行政审批局": "administrative approval bureau",
+    "信访局": "petitions bureau", "体育局": "sports bureau", "粮食和物资储备局": "grain and reserves bureau",
+}
+
+# The API page (/docs) in Chinese: summary and description of each path of /openapi.json (which stays English, for
+# machines), and descriptions of its parameters by name. Paths missing here show their English text.
+_QDOC_ZH = ("各查询的参数：instruments-cited-by-agency：agency；most-cited：year；agencies-citing-both：a、b；"
+            "co-citation：instrument；citing-agencies：instrument；changes：agency（可选）、from、to。机关和法律规范可用 IRI "
+            "或其中文名称的一部分；参数留空时取默认值。")
+API_ZH: dict[str, tuple[str, str]] = {
+    "/sparql": ("SPARQL 1.1 协议端点（GET 或 POST 查询；结果格式按 Accept 或 ?format= 选择）", ""),
+    "/search.json": ("按名称搜索（可输入部分中文）", ""),
+    "/agencies.json": ("机关列表（分页，?page=）", ""),
+    "/instruments.json": ("法律规范列表（分页，?page=）", ""),
+    "/events.json": ("活动列表（分页，?page=）", ""),
+    "/reports.json": ("报告列表（分页，?page=）", ""),
+    "/initiatives.json": ("工作举措列表（分页，?page=）", ""),
+    "/id/{path}": ("解析条目 IRI：以 303 See Other 转到其文档（按 Accept 给出 HTML 或 RDF）", ""),
+    "/doc/{path}": ("条目文档：HTML，或按 Accept 或 .ttl/.nt/.jsonld/.rdf 后缀给出 Turtle/N-Triples/JSON-LD/RDF-XML", ""),
+    "/dumps.json": ("数据下载文件及其大小和 SHA-256 校验和", ""),
+    "/dumps/{name}": ("下载一个数据文件", ""),
+    "/catalog.{suffix}": ("DCAT-AP 数据目录（ttl、jsonld、nt、rdf）", ""),
+    "/.well-known/void": ("VoID 数据集描述（按 Accept 给出 RDF）", ""),
+    "/sitemap.xml": ("站点地图索引", ""),
+    "/ontology.ttl": ("本体（Turtle）", ""),
+    "/ontology.{suffix}": ("本体的 N-Triples、JSON-LD 或 RDF/XML 格式（nt、jsonld、rdf）",
+                           "本体的其他 RDF 格式（graph/ontology 把要这些格式的客户端转到这里）。"),
+    "/graph/report/{h}": ("一份报告的命名图（按 Accept 或 .ttl/.nt/.jsonld/.rdf 后缀给出 RDF；浏览器以 303 转到报告页）",
+                          "一份报告的命名图，与 SPARQL 图存储协议 GET 该图的结果相同：按 Accept 或 .ttl/.nt/.jsonld/.rdf "
+                          "后缀给出 Turtle、N-Triples、JSON-LD 或 RDF/XML。浏览器（HTML）以 303 转到报告页。报告即图中的 "
+                          "gk:Report；图按报告命名（id/report/{h}）。"),
+    "/dataset": ("数据集：以 303 See Other 转到 DCAT 数据目录", "数据集及其 SPARQL 数据服务由 DCAT 数据目录描述（数据集也由 VoID 描述）。"),
+    "/shapes.ttl": ("SHACL 约束（Turtle）", ""),
+    "/healthz": ("健康检查", ""),
+    "/queries.json": ("常用查询列表", "每个常用查询的代号、标题和参数名；各查询可在 /queries/{slug}.json 和 /queries/{slug}.csv 运行。"),
+    "/queries/{slug}.json": ("运行常用查询（JSON）", "列名、各行（IRI 和字面值均为字符串）以及实际运行的 SPARQL 文本。" + _QDOC_ZH),
+    "/queries/{slug}.csv": ("运行常用查询（CSV）", "与 JSON 相同的各行，UTF-8 CSV，带表头行。" + _QDOC_ZH),
+    "/network.json": ("机关—法律规范引用网络", "从机关指向法律规范的连线，权重为引用报告数，只保留度数最高的前 N 个机关和法律规范。"),
+}
+API_PARAMS_ZH: dict[str, str] = {
+    "agency": "机关 IRI 或名称", "instrument": "法律规范 IRI 或名称", "a": "法律规范 A", "b": "法律规范 B",
+    "year": "年度（四位数）", "from": "起始年度", "to": "对比年度", "region": "行政区划代码或其前缀，如 35 或 350200",
+    "kind": "法律规范类型代码：law、admin_regulation……", "top": "每侧保留的节点数（5–60）",
+    "path": "IRI 中 id/ 或 doc/ 之后的部分", "name": "文件名", "suffix": "格式后缀", "h": "报告代号", "slug": "查询代号",
+    "page": "页码，从 1 起", "q": "要搜索的文字", "query": "SPARQL 查询文本", "format": "结果格式",
+}
+
+# XML Schema datatypes as a value's small tag says them.
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+DATATYPE_LABELS: dict[str, tuple[str, str]] = {
+    _XSD + "string": ("字符串", "string"), _XSD + "integer": ("整数", "integer"), _XSD + "int": ("整数", "integer"),
+    _XSD + "decimal": ("数值", "decimal"), _XSD + "double": ("数值", "number"), _XSD + "float": ("数值", "number"),
+    _XSD + "boolean": ("是/否", "yes/no"), _XSD + "date": ("日期", "date"), _XSD + "dateTime": ("日期时间", "date and time"),
+    _XSD + "gYear": ("年份", "year"), _XSD + "gMonthDay": ("每年日期", "day of the year"),
+    _XSD + "anyURI": ("网址", "URI"), _XSD + "hexBinary": ("十六进制", "hexadecimal"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString": ("带语言标签的文本", "language-tagged text"),
+}
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
 
 # Labels of standard terms that the ontology graph does not describe (it documents them, not redeclares them).
 _RDF, _RDFS, _DCT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#", "http://purl.org/dc/terms/"
 _SKOS, _SCHEMA, _OA = "http://www.w3.org/2004/02/skos/core#", "https://schema.org/", "http://www.w3.org/ns/oa#"
+_PROV, _SPDX, _OWL = "http://www.w3.org/ns/prov#", "http://spdx.org/rdf/terms#", "http://www.w3.org/2002/07/owl#"
 TERM_LABELS: dict[str, tuple[str, str]] = {
     _RDF + "type": ("类型", "type"), _RDFS + "label": ("名称", "label"), _RDFS + "comment": ("说明", "comment"),
     _RDFS + "seeAlso": ("参见", "see also"), _DCT + "title": ("标题", "title"), _DCT + "issued": ("发布日期", "issued"),
@@ -213,6 +396,52 @@ TERM_LABELS: dict[str, tuple[str, str]] = {
     _OA + "TextQuoteSelector": ("引文选择器", "text quote selector"),
     _OA + "TextPositionSelector": ("位置选择器", "text position selector"),
     "http://www.w3.org/ns/prov#wasGeneratedBy": ("生成于", "was generated by"),
+    # provenance of the text and the run (kg/rdf/mapping.py)
+    _PROV + "used": ("使用的文本", "used"), _PROV + "wasAssociatedWith": ("执行软件", "carried out by"),
+    _PROV + "SoftwareAgent": ("软件", "software agent"), _PROV + "Agent": ("行为主体", "agent"),
+    _PROV + "Entity": ("实体 (PROV)", "entity (PROV)"), _PROV + "Activity": ("活动 (PROV)", "activity (PROV)"),
+    _SCHEMA + "softwareVersion": ("软件版本", "software version"),
+    "http://xmlns.com/foaf/0.1/Agent": ("行为主体", "agent"), "http://xmlns.com/foaf/0.1/Document": ("文档", "document"),
+    _SPDX + "checksum": ("校验和", "checksum"), _SPDX + "Checksum": ("校验和", "checksum"),
+    _SPDX + "algorithm": ("算法", "algorithm"), _SPDX + "checksumValue": ("校验值", "checksum value"),
+    "https://spdx.org/rdf/terms#checksumAlgorithm_sha256": ("SHA-256", "SHA-256"),
+    "http://spdx.org/rdf/terms#checksumAlgorithm_sha256": ("SHA-256", "SHA-256"),
+    "http://www.w3.org/ns/dcat#mediaType": ("媒体类型", "media type"),
+    "https://www.iana.org/assignments/media-types/text/plain": ("纯文本 (text/plain)", "plain text (text/plain)"),
+    "http://www.iana.org/assignments/media-types/text/plain": ("纯文本 (text/plain)", "plain text (text/plain)"),
+    # the ontology's own description (ontology/*.ttl)
+    _RDFS + "subClassOf": ("子类于", "subclass of"), _RDFS + "subPropertyOf": ("子属性于", "subproperty of"),
+    _RDFS + "domain": ("定义域", "domain"), _RDFS + "range": ("值域", "range"),
+    _SCHEMA + "domainIncludes": ("定义域包括", "domain includes"), _SCHEMA + "rangeIncludes": ("值域包括", "range includes"),
+    _OWL + "Class": ("类", "class"), _OWL + "ObjectProperty": ("对象属性", "object property"),
+    _OWL + "DatatypeProperty": ("数据属性", "datatype property"), _OWL + "Ontology": ("本体", "ontology"),
+    _OWL + "versionInfo": ("版本", "version"), _OWL + "versionIRI": ("版本 IRI", "version IRI"),
+    "http://purl.org/vocab/vann/preferredNamespaceUri": ("首选命名空间", "preferred namespace"),
+    "http://purl.org/vocab/vann/preferredNamespacePrefix": ("首选前缀", "preferred prefix"),
+    _DCT + "license": ("许可", "licence"), "https://creativecommons.org/licenses/by/4.0/": ("CC BY 4.0", "CC BY 4.0"),
+    _SKOS + "Concept": ("概念", "concept"), _SKOS + "ConceptScheme": ("概念体系", "concept scheme"),
+    _SKOS + "hasTopConcept": ("顶层概念", "top concept"), _SKOS + "topConceptOf": ("顶层概念，属于", "top concept of"),
+    _SKOS + "broader": ("上位概念", "broader"), _SKOS + "narrower": ("下位概念", "narrower"),
+    _SKOS + "scopeNote": ("使用说明", "scope note"), _SKOS + "example": ("示例", "example"),
+    # terms the ontology aligns its classes and properties with
+    _SCHEMA + "CategoryCode": ("分类代码", "category code"), _SCHEMA + "mentions": ("提及", "mentions"),
+    _SCHEMA + "citation": ("引用", "citation"), _SCHEMA + "hasPart": ("包含部分", "has part"),
+    _SCHEMA + "recipient": ("接收者", "recipient"), _SCHEMA + "Event": ("事件 (schema.org)", "event (schema.org)"),
+    _SCHEMA + "GovernmentOrganization": ("政府组织 (schema.org)", "government organization (schema.org)"),
+    _SCHEMA + "QuantitativeValue": ("数量值 (schema.org)", "quantitative value (schema.org)"),
+    _SCHEMA + "Action": ("行动 (schema.org)", "action (schema.org)"),
+    _SCHEMA + "Legislation": ("立法文件 (schema.org)", "legislation (schema.org)"),
+    _SCHEMA + "AdministrativeArea": ("行政区域 (schema.org)", "administrative area (schema.org)"),
+    _SCHEMA + "CreativeWork": ("作品 (schema.org)", "creative work (schema.org)"),
+    _SCHEMA + "Report": ("报告 (schema.org)", "report (schema.org)"),
+    _DCT + "references": ("引用", "references"), _DCT + "creator": ("创建者", "creator"),
+    _DCT + "publisher": ("发布者", "publisher"), _DCT + "spatial": ("地域范围", "spatial coverage"),
+    _DCT + "Location": ("地点", "location"), _DCT + "hasPart": ("包含部分", "has part"),
+    "http://data.europa.eu/m8g/PublicOrganisation": ("公共组织 (CPOV)", "public organisation (CPOV)"),
+    "http://data.europa.eu/m8g/PublicEvent": ("公共活动 (CPEV)", "public event (CPEV)"),
+    "http://www.w3.org/ns/org#Organization": ("组织 (ORG)", "organization (ORG)"),
+    "http://data.europa.eu/eli/ontology#LegalResource": ("法律资源 (ELI)", "legal resource (ELI)"),
+    **{dt: pair for dt, pair in DATATYPE_LABELS.items()},
 }
 
 
@@ -223,6 +452,33 @@ def pick_lang(value: str | None) -> str | None:
     if v.startswith("en"):
         return "en"
     return None
+
+
+def in_lang(pair: tuple[str, str], lang: str) -> str:
+    return pair[0 if lang == "zh" else 1]
+
+
+def genre_name(code: str, lang: str) -> str | None:
+    pair = GENRES.get(code)
+    return in_lang(pair, lang) if pair else None
+
+
+def province_name(code: str, lang: str) -> str:
+    """'35' or '350200' -> 福建省 (zh) or 福建省 (Fujian) (en): data names stay Chinese, en adds the English name."""
+    pair = PROVINCES.get((code or "")[:2])
+    if pair is None:
+        return (code or "")[:2]
+    return pair[0] if lang == "zh" else f"{pair[0]} ({pair[1]})"
+
+
+def month_day(value: str, lang: str) -> str | None:
+    """xsd:gMonthDay '--12-04' -> 12月4日 / 4 December (None if it is not one)."""
+    import re
+    m = re.fullmatch(r"--(\d\d)-(\d\d)(?:Z|[+-]\d\d:\d\d)?", value or "")
+    if not m or not (1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31):
+        return None
+    mo, d = int(m.group(1)), int(m.group(2))
+    return f"{mo}月{d}日" if lang == "zh" else f"{d} {MONTHS_EN[mo - 1]}"
 
 
 def translator(lang: str):

@@ -10,8 +10,8 @@ from rdflib import URIRef
 from starlette.responses import RedirectResponse, Response
 
 from kg.rdf.namespaces import GK, OA
-from kg.web.common import (RDF_FORMATS, error_page, href_for, json_script, lang_of, page_number, quote_path,
-                           rdf_response, render, root, service, settings)
+from kg.web.common import (RDF_FORMATS, error_page, href_for, json_script, lang_of, not_acceptable, page_number,
+                           quote_path, rdf_response, render, root, service, settings)
 from kg.web import analytics
 from kg.web.conneg import ENTITY_TYPES, negotiate
 from kg.web.i18n import STRINGS, translator
@@ -30,8 +30,7 @@ def _split_suffix(path: str) -> tuple[str, str | None]:
 
 
 def _not_acceptable(request: Request) -> Response:
-    return Response("406 Not Acceptable\nThis resource is available as: " + ", ".join(OFFERS) + "\n",
-                    status_code=406, media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
+    return not_acceptable(request, OFFERS)
 
 
 @router.api_route("/id/{path:path}", methods=["GET", "HEAD"])

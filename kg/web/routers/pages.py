@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 
-from kg.web.common import json_response, lang_of, page_number, render, root, service, settings
+from kg.web.common import PageError, json_response, lang_of, page_number, render, root, service, settings
 from kg.web.i18n import translator
 from kg.web.service import CLASSES
 
@@ -35,7 +35,7 @@ def _list(request: Request, slug: str, suffix: str | None):
     page = page_number(request.query_params.get("page"))
     data = service(request).list_class(slug, lang_of(request), page)
     if data is None:
-        raise HTTPException(404, f"there is no page {page} of this list")
+        raise PageError(404, "page_past_end", page=page)
     if _wants_json(request, suffix):
         base = f"{root(request)}/{slug}.json"
         return json_response({**data, "count_means": translator("en")(f"count_{slug}").lower(),

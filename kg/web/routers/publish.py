@@ -25,8 +25,8 @@ from kg.publish import sitemap as sitemaps
 from kg.publish import void as void_description
 from kg.publish.dumps import read_manifest
 from kg.rdf.namespaces import GK, bind_prefixes
-from kg.web.common import (RDF_FORMATS, error_page, href_for, json_response, quote_path, rdf_response, render, root,
-                           service, settings)
+from kg.web.common import (RDF_FORMATS, error_page, href_for, json_response, not_acceptable, quote_path, rdf_response,
+                           render, root, service, settings)
 from kg.web.conneg import ENTITY_TYPES, negotiate
 from kg.web.service import iri_ref
 
@@ -112,7 +112,7 @@ def _graph_conneg(request: Request, g: Graph, suffix: str | None, html_template:
         offers = (["text/html"] if html_template else []) + [mt for mt, _ in RDF_FORMATS.values()]
         chosen = negotiate(request.headers.get("accept"), offers)
         if chosen is None:
-            return Response("406 Not Acceptable\n", status_code=406, media_type="text/plain")
+            return not_acceptable(request, offers)
         if chosen == "text/html":
             return render(request, html_template, {**ctx, "turtle": g.serialize(format="turtle")},
                           headers={"Vary": "Accept"})
@@ -194,16 +194,13 @@ GRAPH_TRIPLES_CAP = 50000    # a report graph holds ~1,000 triples; past this th
 _REPORT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")   # the {h} of graph/report/{h} (hex in built data)
 
 
-def _not_acceptable(offers: list[str]) -> Response:
-    return Response("406 Not Acceptable\nThis resource is available as: " + ", ".join(offers) + "\n",
-                    status_code=406, media_type="text/plain; charset=utf-8", headers={"Vary": "Accept"})
 
 
 def _see_other(request: Request, html: str, rdf) -> Response:
     """303 to `html` for clients that prefer HTML, else to rdf(suffix) for the RDF format they prefer."""
     chosen = negotiate(request.headers.get("accept"), list(ENTITY_TYPES))
     if chosen is None:
-        return _not_acceptable(list(ENTITY_TYPES))
+        return not_acceptable(request, list(ENTITY_TYPES))
     target = html if chosen == "text/html" else rdf(ENTITY_TYPES[chosen])
     return RedirectResponse(root(request) + target, status_code=303, headers={"Vary": "Accept"})
 
@@ -291,7 +288,7 @@ def report_graph(h: str, request: Request):
         offers = (["text/html"] if report else []) + RDF_OFFERS
         chosen = negotiate(request.headers.get("accept"), offers)
         if chosen is None:
-            return _not_acceptable(offers)
+            return not_acceptable(request, offers)
         if chosen == "text/html":
             return RedirectResponse(href_for(request, report), status_code=303, headers=headers)
         suffix = ENTITY_TYPES[chosen]
