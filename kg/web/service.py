@@ -257,6 +257,9 @@ class KGService:
             for iri, quotes in doc["first_quotes"]:
                 self.memo.put(gen, ("first_quotes", iri), quotes)
             for view, iri, lang, data in doc["views"]:
+                if isinstance(data, dict) and isinstance(data.get("chart"), str):
+                    from markupsafe import Markup   # the SVG the charts module wrote (and escaped) when it was saved
+                    data["chart"] = Markup(data["chart"])
                 self.memo.put(gen, (view, iri, lang), data)
             # the label memo is filled like labels() fills it (single dict operations: no lock needed)
             if self._label_gen != gen:
