@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from kg.config import Settings
 from kg.publish import citations
 from kg.rdf.namespaces import GK, OA, SCHEMA, bind_prefixes
 from kg.store.base import Store
-from kg.web.i18n import LABEL_PREFS, TERM_LABELS
+from kg.web.i18n import (DATATYPE_LABELS, LABEL_PREFS, SECTION_KINDS, STRINGS, TERM_LABELS, genre_name, in_lang,
+                         month_day)
 
 LABEL_PROPS = [RDFS.label, SKOS.prefLabel, DCTERMS.title, SCHEMA.name, FOAF.name]
 CLASSES = {  # list slug -> class; the order is the navigation order
@@ -82,6 +83,8 @@ class Value:
     lang: str | None = None
     datatype: str | None = None
     bnode: bool = False
+    code: str | None = None        # the literal as stored, when `text` says what a code means (gk:genre "fzzf")
+    datatype_label: str | None = None   # the datatype in words (年份 / year for xsd:gYear)
 
 
 @dataclass
@@ -312,21 +315,75 @@ class KGService:
             for iri in chunk:
                 memo[iri] = tuple(found.get(iri, ()))
         labels = {}
+        runs = []
         for i in iris:
             cands = memo.get(i)
             if cands:
                 labels[i] = pick_label(list(cands), lang)
             elif i in TERM_LABELS:  # standard terms the store does not label
-                labels[i] = TERM_LABELS[i][0 if lang == "zh" else 1]
+                labels[i] = in_lang(TERM_LABELS[i], lang)
+            else:
+                derived = self.derived_label(i, lang)
+                if derived:
+                    labels[i] = derived
+                    if i.endswith("/run"):
+                        runs.append(i)
+        if runs:   # runs say whose they are (a software agent's page lists many): their reports' labels, one look-up
+            reports = self.labels([r[:-len("/run")] for r in runs], lang)
+            for r in runs:
+                if reports.get(r[:-len("/run")]):
+                    labels[r] = STRINGS["run_of"][0 if lang == "zh" else 1].format(report=reports[r[:-len("/run")]])
         return labels
 
-    def value(self, term, labels: dict[str, str]) -> Value:
+    def derived_label(self, iri: str, lang: str) -> str | None:
+        """A name for the unlabelled nodes minted inside a report (kg/rdf/iris.py), from their IRI alone: the
+        annotation's #target, #quote and #position, the report's text and its #sha256 checksum, the extraction run,
+        the software agent. No query: the IRI says what the node is."""
+        i = 0 if lang == "zh" else 1
+
+        def say(key, **kw):
+            return STRINGS[key][i].format(**kw)
+        base = self.settings.base_iri
+        if iri.startswith(base + "id/software/govkg/"):
+            version = iri[len(base + "id/software/govkg/"):]
+            return say("node_software", version=version) if version and "/" not in version else None
+        if not iri.startswith(base + "id/report/"):
+            return None
+        path, _, frag = iri[len(base + "id/report/"):].partition("#")
+        parts = path.split("/")
+        if len(parts) == 3 and parts[1] == "annotation" and parts[2]:
+            node = {"": "node_annotation", "target": "node_target", "quote": "node_quote",
+                    "position": "node_position"}.get(frag)
+            return say(node, id=parts[2]) if node else None
+        if len(parts) == 2 and parts[1] == "text":
+            return say("node_text") if not frag else say("node_checksum") if frag == "sha256" else None
+        if len(parts) == 2 and parts[1] == "run" and not frag:
+            return say("node_run")
+        return None
+
+    def value(self, term, labels: dict[str, str], lang: str | None = None, prop: str | None = None) -> Value:
+        """A value as a page shows it. With the UI language: coded literals in words (gk:genre "fzzf" ->
+        法治政府建设年度报告, gk:sectionKind "done" -> 已完成工作, --12-04 -> 12月4日) and datatypes in words."""
         if isinstance(term, URIRef):
             return Value(labels.get(str(term)) or local_name(str(term)), iri=str(term))
         if isinstance(term, BNode):
             return Value("_:" + str(term), bnode=True)
         dt = str(term.datatype) if isinstance(term, Literal) and term.datatype else None
-        return Value(str(term), lang=getattr(term, "language", None), datatype=dt)
+        v = Value(str(term), lang=getattr(term, "language", None), datatype=dt)
+        if lang is None:
+            return v
+        if dt in DATATYPE_LABELS:
+            v.datatype_label = in_lang(DATATYPE_LABELS[dt], lang)
+        words = None
+        if prop == str(GK.genre):
+            words = genre_name(v.text, lang)
+        elif prop == str(GK.sectionKind) and v.text in SECTION_KINDS:
+            words = in_lang(STRINGS[SECTION_KINDS[v.text]], lang)
+        elif dt == str(XSD.gMonthDay):
+            words = month_day(v.text, lang)
+        if words:
+            v.code, v.text = v.text, words
+        return v
 
     # --- existence and RDF documents ---------------------------------------------------------------------
 
@@ -410,9 +467,13 @@ class KGService:
             grp = outgoing.setdefault(p, Group(p, labels.get(p) or local_name(p)))
             grp.total += 1
             if len(grp.values) < OUT_VALUES_CAP:
-                grp.values.append(self.value(r["o"], labels))
+                grp.values.append(self.value(r["o"], labels, lang, p))
         first = [str(RDF.type)] + [str(p) for p in LABEL_PROPS] + [str(SKOS.altLabel)]
         ordered = sorted(outgoing.values(), key=lambda g: (first.index(g.prop) if g.prop in first else len(first), g.label))
+        prefs = LABEL_PREFS.get(lang, LABEL_PREFS["zh"])
+        for grp in ordered:   # texts in the UI's language first (a term's zh and en comments)
+            grp.values.sort(key=lambda v: prefs.index(v.lang.lower()) if v.lang and v.lang.lower() in prefs
+                            else (0 if v.lang is None else len(prefs)))
         incoming = []
         for prop, total, pg, pages, subs in incoming_raw:
             incoming.append(Group(prop, labels.get(prop) or local_name(prop),
