@@ -51,6 +51,36 @@ def agency_kind_key(alt_labels: list[str]) -> str | None:
     return None
 
 
+def agency_kind_name(label: str, region_label: str, kind: str) -> str:
+    """The kind of body in words, from the agency's full name after its place: 南京市鼓楼区卫生健康局 in 鼓楼区 ->
+    卫生健康局 (its short kind is 卫健局). Falls back to the full form the reference table gives a short one
+    (外办 -> 人民政府外事办公室), else to the short kind itself."""
+    if region_label and region_label in label:
+        rest = label[label.index(region_label) + len(region_label):]
+        if len(rest) >= 2 and rest[-1] == kind[-1]:
+            return rest
+    try:
+        from kg.reference import agency_abbreviations
+        for short, full in agency_abbreviations():
+            if short == kind:
+                return full
+    except Exception:  # noqa: BLE001  (the reference table is an aid; the short kind still says it)
+        pass
+    return kind
+
+
+def _peer_heading(key: str, value: str, lang: str, t, kind_full: str = "") -> tuple[str, str]:
+    """(heading, tooltip) of a peer group: 同一省份（福建省）的机关 / 同类机关：卫生健康局."""
+    from kg.web.i18n import AGENCY_KINDS_EN, province_name
+    if key == "region":
+        return (t("peers_region_of").format(province=province_name(value, lang)),
+                t("peers_region_title").format(prefix=value[:2]))
+    name = kind_full or value
+    if lang != "zh" and name in AGENCY_KINDS_EN:
+        name = f"{name} ({AGENCY_KINDS_EN[name]})"
+    return t("peers_kind_of").format(kind=name), t("peers_kind_title").format(short=value)
+
+
 def citation_index(svc: KGService, wait: bool = True) -> CitationIndex | None:
     """The per-generation CitationIndex. wait=False: None while it is still being computed (a caller with a SPARQL
     way to the same answer uses that meanwhile, rather than wait)."""
@@ -98,12 +128,12 @@ def _agency_view(svc: KGService, ix: CitationIndex, iri: str, lang: str, t) -> d
         d["color"] = kind_color(d["kind"])
         d["years_list"] = [y for y in sorted(d["years"]) if y]
     chart = stacked_bars(yrs, _series(kinds, by_kind_year, yrs), title=t("chart_agency_years"))
-    peers = agency_peers(svc, iri, lang, {d["iri"] for d in cited})
+    peers = agency_peers(svc, iri, lang, {d["iri"] for d in cited}, t)
     return {"cited": cited, "years": yrs, "chart": chart, "n_reports": n_reports, "peers": peers,
             "by_year": [{"year": y, "n": sum(v for (k, yy), v in by_kind_year.items() if yy == y)} for y in yrs]}
 
 
-def agency_peers(svc: KGService, iri: str, lang: str, own: set[str]) -> list[dict]:
+def agency_peers(svc: KGService, iri: str, lang: str, own: set[str], t=None) -> list[dict]:
     """Two peer groups: agencies of the same province (region code prefix) and of the same kind (short form).
     For each: how many peers, the instruments most of them cite (marking the ones this agency cites too), and
     the peers whose citations overlap most with this agency's (Jaccard)."""
@@ -137,14 +167,22 @@ def agency_peers(svc: KGService, iri: str, lang: str, own: set[str]) -> list[dic
                 shared[p] = n
         top = sorted(per_inst.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
         sim = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
-        labels = svc.labels([x for x, _ in top] + [p for p, _ in sim] + ([reg_iri] if reg_iri else []), lang)
+        labels = svc.labels([x for x, _ in top] + [p for p, _ in sim] + ([reg_iri] if reg_iri else []) + [iri], lang)
+        kind_full = ""
+        if key == "kind":
+            own_reg = svc.labels([reg], lang).get(reg, "") if reg else ""
+            kind_full = agency_kind_name(ix.label.get(iri) or labels.get(iri, ""), own_reg, value)
+        if t is None:
+            from kg.web.i18n import translator
+            t = translator(lang)
+        heading, tooltip = _peer_heading(key, value, lang, t, kind_full)
         similar = []
         for p, n in sim:
             union = len(own) + len(ix.insts_of(p)) - n
             similar.append({"iri": p, "label": labels.get(p) or local_name(p), "shared": n,
                             "jaccard": round(n / union, 2) if union else 0.0})
         out.append({"key": key, "value": value, "region": reg_iri, "region_label": labels.get(reg_iri or "", ""),
-                    "n_peers": n_peers,
+                    "heading": heading, "heading_title": tooltip, "n_peers": n_peers,
                     "top": [{"iri": x, "label": labels.get(x) or local_name(x), "n": n,
                              "share": round(100 * n / n_peers), "own": x in own} for x, n in top],
                     "similar": similar})
@@ -302,10 +340,13 @@ def filter_options(svc: KGService, lang: str) -> dict:
     """Years, provinces and instrument kinds present in the data, for the network's filter form."""
     years = [str(r["y"]) for r in svc._select(PREFIXES + "SELECT DISTINCT ?y WHERE { ?r a gk:Report ; gk:yearCovered ?y } "
                                                          "ORDER BY DESC(?y) LIMIT 100")]
-    regs = svc._select(PREFIXES + """SELECT ?reg ?code WHERE { ?reg a gk:Region ; gk:regionCode ?code .
-       FILTER(STRENDS(STR(?code), "0000")) } ORDER BY ?code LIMIT 100""")
-    labels = svc.labels([r["reg"] for r in regs], lang)
-    regions = [{"code": str(r["code"]), "label": labels.get(str(r["reg"])) or str(r["code"])} for r in regs]
+    # every province some region of the data lies in (by the code's first two digits), named even when the
+    # province itself is not a node: agencies of 厦门市 make 福建省 a choice
+    codes = svc.per_generation("region_codes", lambda: sorted({str(r["code"]) for r in svc._select(
+        PREFIXES + "SELECT DISTINCT ?code WHERE { ?reg a gk:Region ; gk:regionCode ?code } LIMIT 10000")}))
+    from kg.web.i18n import province_name
+    regions = [{"code": p + "0000", "label": province_name(p, lang)}
+               for p in sorted({c[:2] for c in codes if re.fullmatch(r"\d{6}", c)})]
     kinds = [{"notation": k, "label": v["label"]} for k, v in sorted(_kinds(svc, lang).items(),
              key=lambda kv: KIND_ORDER.index(kv[0]) if kv[0] in KIND_ORDER else 99)]
     return {"years": years, "regions": regions, "kinds": kinds}
