@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from kg.web import analytics, queries
 from kg.web.common import href_for, json_response, lang_of, render, root, service
-from kg.web.i18n import translator
+from kg.web.i18n import API_PARAMS_ZH, API_ZH, STRINGS, translator
 
 router = APIRouter()
 
@@ -47,6 +47,7 @@ def _stored(request: Request, slug: str, fmt: str | None):
                                                    "truncated", "answered_from")})
     sq = queries.STORED[slug]
     qs = urlencode({k: v for k, v in data["params"].items() if v})
+    _in_words(request, data, lang)
     def url_params(params: dict, name: str, value: str) -> str:   # the same query with one parameter changed
         return urlencode({**{k: v for k, v in params.items() if v}, name: value})
 
@@ -55,6 +56,28 @@ def _stored(request: Request, slug: str, fmt: str | None):
            "csv_href": f"{root(request)}/queries/{slug}.csv" + ("?" + qs if qs else ""),
            "editor_href": f"{root(request)}/sparql?" + urlencode({"query": data["sparql"]}) if data["sparql"] else None}
     return render(request, "stored_query.html", ctx, status_code=400 if data["problems"] else 200)
+
+
+def _in_words(request: Request, data: dict, lang: str) -> None:
+    """The HTML table in the UI's language: column headings in words (the SPARQL variable in the tooltip) and coded
+    cells (instrument kinds, change statuses) as what they mean. JSON and CSV keep the variables and codes."""
+    t = translator(lang)
+    data["headings"] = [{"name": c, "label": t("col_" + c) if "col_" + c in STRINGS else c}
+                        for c in data.get("columns", [])]
+    kinds = None
+    for row in data.get("cells", []):
+        for c, cell in zip(data["columns"], row):
+            if cell.get("iri") or not cell.get("text"):
+                continue
+            if c == "kind":
+                kinds = kinds if kinds is not None else analytics._kinds(service(request), lang)
+                label = kinds.get(cell["text"], {}).get("label")
+            elif c == "status":
+                label = t("change_" + cell["text"]) if "change_" + cell["text"] in STRINGS else None
+            else:
+                continue
+            if label:
+                cell["code"], cell["text"] = cell["text"], label
 
 
 @router.api_route("/queries", methods=["GET", "HEAD"], include_in_schema=False)
@@ -144,13 +167,21 @@ def network_json(request: Request, year: str | None = Query(None, pattern=r"^\d{
 def api_docs(request: Request):
     """The API described by /openapi.json, rendered on the server: works offline and under the CSP."""
     spec = request.app.openapi()
+    zh = lang_of(request) == "zh"   # /openapi.json stays English (for machines); the page speaks the UI's language
     ops = []
     for path, methods in spec.get("paths", {}).items():
+        summary_zh, description_zh = API_ZH.get(path, ("", ""))
         for m, op in methods.items():
             if m.upper() not in ("GET", "POST"):
                 continue
-            ops.append({"method": m.upper(), "path": path, "summary": op.get("summary", ""),
-                        "description": op.get("description", ""),
+            ops.append({"method": m.upper(), "path": path,
+                        "summary": summary_zh if zh and summary_zh else op.get("summary", ""),
+                        "description": (description_zh if zh and summary_zh else op.get("description", "")),
                         "params": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
-                                    "description": p.get("description", "")} for p in op.get("parameters", [])]})
-    return render(request, "api.html", {"ops": ops, "info": spec.get("info", {})})
+                                    "description": (API_PARAMS_ZH.get(p["name"], "") if zh
+                                                    else p.get("description", ""))}
+                                   for p in op.get("parameters", [])]})
+    info = dict(spec.get("info", {}))
+    if zh:
+        info["description"] = translator("zh")("api_description")
+    return render(request, "api.html", {"ops": ops, "info": info})
