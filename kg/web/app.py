@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from kg.config import Settings
 from kg.publish.dumps import MANIFEST
 from kg.store.base import Store, open_store
-from kg.web.common import HERE, LANG_COOKIE, env, error_page, lang_of
+from kg.web.common import HERE, LANG_COOKIE, env, http_error_response, validation_error_response
 from kg.web.i18n import DEFAULT_LANG, pick_lang, translator
 from kg.web.routers import entity, pages, publish, research, sparql
 from kg.web.service import KGService
@@ -432,13 +432,11 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         # in the page's language, saying what was wrong (405: which methods the address takes)
-        from kg.web.common import http_error_response
         return http_error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def bad_params(request: Request, exc: RequestValidationError):
         # which parameter, and why, in the page's language
-        from kg.web.common import validation_error_response
         return validation_error_response(request, exc)
 
     app.add_middleware(WebMiddleware, get_state=lambda: app.state)
