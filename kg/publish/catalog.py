@@ -76,6 +76,11 @@ def _typed(g: Graph, iri: URIRef, cls: URIRef, label: str | None = None):
     g.add((iri, RDF.type, cls))
     if cls == SKOS.Concept and label:
         g.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+        if str(iri).startswith(EU):   # an EU authority table's concept: say which table, so DCAT-AP's
+            scheme = URIRef(str(iri).rsplit("/", 1)[0])   # code-list check needs no download of the tables
+            g.add((iri, SKOS.inScheme, scheme))
+            g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            g.add((scheme, DCTERMS.title, Literal(str(scheme).rsplit("/", 1)[-1].replace("-", " "), lang="en")))
 
 
 def catalog_graph(store: Store | None, settings: Settings, dumps=()) -> Graph:
@@ -171,8 +176,10 @@ def catalog_graph(store: Store | None, settings: Settings, dumps=()) -> Graph:
         g.add((dist, DCTERMS.license, licence))
         g.add((dist, DCATAP.availability, STABLE))
         g.add((dist, DCAT.byteSize, Literal(int(_field(d, "size")), datatype=XSD.nonNegativeInteger)))
-        if _field(d, "modified"):
-            g.add((dist, DCTERMS.modified, Literal(_field(d, "modified"), datatype=XSD.dateTime)))
+        if _field(d, "modified"):   # each dump writes a new file: it was issued when it was written
+            written = Literal(_field(d, "modified"), datatype=XSD.dateTime)
+            g.add((dist, DCTERMS.issued, written))
+            g.add((dist, DCTERMS.modified, written))
         if _field(d, "sha256"):
             checksum = BNode()
             g.add((dist, SPDX.checksum, checksum))
@@ -203,8 +210,6 @@ def catalog_graph(store: Store | None, settings: Settings, dumps=()) -> Graph:
     _typed(g, ANNUAL, DCTERMS.Frequency)
     _typed(g, ANNUAL, SKOS.Concept, "annual")
     _typed(g, THEME_GOVE, SKOS.Concept, "Government and public sector")
-    g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
-    g.add((THEME_SCHEME, DCTERMS.title, Literal("Data theme", lang="en")))
     _typed(g, STABLE, SKOS.Concept, "stable")
     _typed(g, SPARQL_PROTOCOL, DCTERMS.Standard)
     _typed(g, SHA256_ALGORITHM, SPDX.ChecksumAlgorithm)
