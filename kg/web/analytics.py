@@ -289,17 +289,15 @@ def network(svc: KGService, lang: str, t, *, year: str = "", region: str = "", k
         deg_i[str(r["inst"])] = deg_i.get(str(r["inst"]), 0) + 1
     insts = sorted(deg_i, key=lambda i: (-deg_i[i], i))[:top]
     iset = set(insts)
-    # agencies ranked by degree within the kept instruments
-    deg_a2: dict[str, int] = {}
-    for r in rows:
-        if str(r["inst"]) in iset:
-            deg_a2[str(r["a"])] = deg_a2.get(str(r["a"]), 0) + 1
-    ags = sorted(deg_a2, key=lambda a: (-deg_a2[a], a))[:top]
+    # agencies by degree in the whole filtered graph, as instruments are, among those citing a kept instrument
+    # (the others would be drawn without an edge)
+    linked = {str(r["a"]) for r in rows if str(r["inst"]) in iset}
+    ags = sorted(linked, key=lambda a: (-deg_a[a], a))[:top]
     aset = set(ags)
     edges = [(str(r["a"]), str(r["inst"]), int(r["n"])) for r in rows if str(r["a"]) in aset and str(r["inst"]) in iset]
     pos = {i: k for k, i in enumerate(insts)}
     bary = {a: sum(pos[i] for x, i, _ in edges if x == a) / max(1, sum(1 for x, *_ in edges if x == a)) for a in ags}
-    ags.sort(key=lambda a: (bary[a], -deg_a2[a], a))
+    ags.sort(key=lambda a: (bary[a], -deg_a[a], a))
     kinds_of = {}
     if insts:
         from kg.web.service import _values
@@ -307,13 +305,15 @@ def network(svc: KGService, lang: str, t, *, year: str = "", region: str = "", k
                                         f"?inst eli:type_document/skos:notation ?no }}"):
             kinds_of[str(r["inst"])] = str(r["no"])
     labels = svc.labels(ags + insts, lang)
-    left = [{"id": a, "label": labels.get(a) or local_name(a), "href": href(a), "degree": deg_a2[a]} for a in ags]
+    left = [{"id": a, "label": labels.get(a) or local_name(a), "href": href(a), "degree": deg_a[a]} for a in ags]
     right = [{"id": i, "label": labels.get(i) or local_name(i), "href": href(i), "degree": deg_i[i],
               "color": kind_color(kinds_of.get(i)), "kind": kinds_of.get(i, "")} for i in insts]
     svg = bipartite(left, right, edges, title=t("network"))
     return {"agencies": left, "instruments": right,
             "edges": [{"agency": a, "instrument": i, "reports": w} for a, i, w in edges],
             "svg": svg, "n_edges_total": len(rows), "n_agencies_total": len(deg_a), "n_instruments_total": len(deg_i),
+            "degree_means": "distinct instruments an agency cites, or agencies citing an instrument, in the whole "
+                            "filtered network (not only among the nodes shown)",
             "filters": {"year": year, "region": region, "kind": kind, "top": top}, "sparql": q}
 
 

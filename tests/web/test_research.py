@@ -116,3 +116,36 @@ def test_stored_query_names_the_other_entities_a_name_matched(client):
     for exact in ("厦门市司法局", A1):
         assert client.get("/queries/instruments-cited-by-agency.json",
                           params={"agency": exact}).json()["other_matches"] == {}
+
+
+def test_network_degrees_count_the_whole_filtered_network():
+    """An agency's degree is every instrument it cites, as an instrument's is every agency citing it, even when
+    the drawing keeps only the top instruments: agency A cites 8 instruments, only 5 are drawn, its degree is 8."""
+    from fastapi.testclient import TestClient
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from conftest import make_settings
+    from kg.rdf.namespaces import GK
+    from kg.store.memory import MemoryStore
+    from kg.web.app import create_app
+
+    b = TEST_BASE
+    store = MemoryStore()
+    a, other = URIRef(b + "id/agency/A"), URIRef(b + "id/agency/B")
+    insts = [URIRef(b + f"id/instrument/n{k}") for k in range(8)]
+    with store.transaction() as tx:
+        tx.add(b + "graph/entities", [(x, RDF.type, GK.Agency) for x in (a, other)]
+               + [(x, RDF.type, GK.LegalInstrument) for x in insts]
+               + [(x, RDFS.label, Literal(f"法{k}", lang="zh-Hans")) for k, x in enumerate(insts)])
+        for k, inst in enumerate(insts):
+            r = URIRef(b + f"id/report/ra{k}")
+            tx.add(b + f"graph/report/ra{k}", [(r, RDF.type, GK.Report), (r, GK.issuedBy, a), (r, GK.cites, inst)])
+        r = URIRef(b + "id/report/rb")
+        tx.add(b + "graph/report/rb", [(r, RDF.type, GK.Report), (r, GK.issuedBy, other), (r, GK.cites, insts[0])])
+    with TestClient(create_app(store, make_settings())) as c:
+        doc = c.get("/network.json", params={"top": "5"}).json()
+    assert len(doc["instruments"]) == 5
+    degrees = {n["id"]: n["degree"] for n in doc["agencies"]}
+    assert degrees == {str(a): 8, str(other): 1}
+    assert {n["id"]: n["degree"] for n in doc["instruments"]}[str(insts[0])] == 2
