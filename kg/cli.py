@@ -18,14 +18,16 @@ def _settings(args) -> Settings:
     s = Settings()
     if getattr(args, "store", None):
         s = replace(s, store=args.store)
-        # Dumps and quarantine belong to the store they come from: `--store oxigraph:/x/store` writes /x/dumps,
-        # so a build into another store never replaces the dumps the default server publishes.
+        # Dumps and quarantine belong to the store they come from, beside it: `--store oxigraph:/x/store` writes
+        # /x/dumps (the default layout, var/store and var/dumps), `--store oxigraph:/x/kg` writes /x/kg-dumps, so
+        # two stores in one folder never share, or replace, each other's dumps.
         if args.store.startswith("oxigraph:"):
-            home = Path(args.store.split(":", 1)[1]).parent
+            folder = Path(args.store.split(":", 1)[1])
+            prefix = "" if folder.name == "store" else folder.name + "-"
             if "GOVKG_DUMPS" not in os.environ:
-                s = replace(s, dumps_dir=home / "dumps")
+                s = replace(s, dumps_dir=folder.parent / (prefix + "dumps"))
             if "GOVKG_QUARANTINE" not in os.environ:
-                s = replace(s, quarantine_dir=home / "quarantine")
+                s = replace(s, quarantine_dir=folder.parent / (prefix + "quarantine"))
     if getattr(args, "base", None):
         s = replace(s, base_iri=args.base if args.base.endswith("/") else args.base + "/")
     return s

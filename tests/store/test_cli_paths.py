@@ -1,0 +1,29 @@
+"""Where `kg` puts a store's dumps and quarantine when only --store is given."""
+import argparse
+from pathlib import Path
+
+from kg.cli import _settings
+
+
+def _for(store: str, monkeypatch):
+    monkeypatch.delenv("GOVKG_DUMPS", raising=False)
+    monkeypatch.delenv("GOVKG_QUARANTINE", raising=False)
+    return _settings(argparse.Namespace(store=store, base=None))
+
+
+def test_a_store_folder_named_store_keeps_the_default_layout(monkeypatch):
+    s = _for("oxigraph:/x/var/store", monkeypatch)
+    assert s.dumps_dir == Path("/x/var/dumps") and s.quarantine_dir == Path("/x/var/quarantine")
+
+
+def test_two_stores_in_one_folder_do_not_share_dumps(monkeypatch):
+    a, b = _for("oxigraph:/tmp/alpha", monkeypatch), _for("oxigraph:/tmp/beta", monkeypatch)
+    assert a.dumps_dir == Path("/tmp/alpha-dumps") and b.dumps_dir == Path("/tmp/beta-dumps")
+    assert a.quarantine_dir == Path("/tmp/alpha-quarantine")
+
+
+def test_the_environment_still_decides(monkeypatch):
+    monkeypatch.setenv("GOVKG_DUMPS", "/elsewhere/d")
+    monkeypatch.delenv("GOVKG_QUARANTINE", raising=False)
+    s = _settings(argparse.Namespace(store="oxigraph:/tmp/alpha", base=None))
+    assert s.dumps_dir == Path("/elsewhere/d")
