@@ -11,7 +11,6 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -312,6 +311,6 @@ def healthz(request: Request):
         log.error("health check failed: %s", exc)
         return Response('{"status": "error"}', status_code=503, media_type="application/json",
                         headers={"Cache-Control": "no-store"})
-    return Response(json.dumps({"status": "ok" if ok else "error", "generation": svc.store.generation(),
-                                "pid": os.getpid()}), media_type="application/json",
+    return Response(json.dumps({"status": "ok" if ok else "error", "generation": svc.store.generation()}),
+                    media_type="application/json",
                     headers={"Cache-Control": "no-store"})
