@@ -8,12 +8,13 @@ once, in graph/entities). void:triples comes from the N-Triples dump when there 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from kg.config import Settings
-from kg.publish.catalog import _field
+from kg.publish.catalog import TITLE, _field
 from kg.store.base import Store
 from kg.store.oxicore import UNION_COUNT
 
@@ -75,7 +76,12 @@ def _describe(store: Store, settings: Settings, dumps) -> Graph:
     g.bind("dct", DCTERMS)
     ds = URIRef(base + "dataset")
     g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, DCTERMS.title, Literal("GovKG", lang="en")))
+    for lang, title in TITLE.items():   # the dataset the DCAT catalog describes, under the same title
+        g.add((ds, DCTERMS.title, Literal(title, lang=lang)))
+    published = store.published_at(store.generation())   # when the data described here was published
+    if published is not None:
+        stamp = datetime.fromtimestamp(published, timezone.utc).replace(microsecond=0).isoformat()
+        g.add((ds, DCTERMS.modified, Literal(stamp, datatype=XSD.dateTime)))
     g.add((ds, DCTERMS.license, URIRef(settings.license_iri)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(base + "sparql")))
     g.add((ds, VOID.uriSpace, Literal(uri_space)))

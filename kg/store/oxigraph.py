@@ -263,10 +263,7 @@ class OxigraphStore(_WorkerQueries, PyOxigraphStore):
         return PinnedStore(self._view(), self._workers, self.path)
 
     def published_at(self, generation: str) -> float | None:
-        try:   # READERS is created by _publish and never written again (readers only lock it)
-            return os.stat(self.path / generation / READERS).st_mtime
-        except (OSError, ValueError):
-            return None
+        return _published_at(self.path, generation)
 
     def refresh(self) -> None:
         """Nothing to do: every call looks at CURRENT. Kept so callers can say what they mean."""
@@ -367,6 +364,13 @@ class OxigraphStore(_WorkerQueries, PyOxigraphStore):
         self._live_key = None
 
 
+def _published_at(path: Path, generation: str) -> float | None:
+    try:   # READERS is created by _publish and never written again (readers only lock it)
+        return os.stat(path / generation / READERS).st_mtime
+    except (OSError, ValueError):
+        return None
+
+
 class PinnedStore(_WorkerQueries, PyOxigraphStore):
     """A read-only view of one generation (see OxigraphStore.snapshot)."""
 
@@ -381,6 +385,9 @@ class PinnedStore(_WorkerQueries, PyOxigraphStore):
 
     def generation(self) -> str:
         return self._pinned.name
+
+    def published_at(self, generation: str) -> float | None:
+        return _published_at(self._path, generation)
 
     def _worker_request(self, sparql, media_type, default_graphs, named_graphs, max_rows) -> tuple:
         check_query(sparql)

@@ -125,3 +125,24 @@ def test_built_graphs_are_disjoint(seed_store, tmp_path):
     assert info.triples == len(seed_store)
     lines = gzip.decompress(open(info.path, "rb").read()).splitlines()
     assert len(lines) == len(set(lines)) == info.triples
+
+
+def test_void_dataset_is_the_catalogs_and_says_when_its_data_was_published(tmp_path):
+    import os
+    from datetime import datetime, timezone
+
+    from rdflib.namespace import DCTERMS
+
+    from kg.publish.catalog import TITLE
+    st = OxigraphStore(tmp_path / "store")
+    try:
+        with st.transaction() as tx:
+            tx.add(BASE + "graph/report/1", [(URIRef(BASE + "id/report/1"), RDF.type, GK.Report)])
+        os.utime(tmp_path / "store" / st.generation() / "READERS", (1577836800, 1577836800))   # 2020-01-01
+        g = void_graph(st, SETTINGS)
+    finally:
+        st.close()
+    ds = URIRef(BASE + "dataset")
+    assert {str(t) for t in g.objects(ds, DCTERMS.title)} == set(TITLE.values())
+    modified = g.value(ds, DCTERMS.modified)
+    assert modified.toPython() == datetime(2020, 1, 1, tzinfo=timezone.utc)
