@@ -49,7 +49,8 @@ def _quality(offer: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
     best_spec, best_q = -1, 0.0
     otype = offer.split("/")[0]
     for mt, q in ranges:
-        mt = ALIASES.get(mt, mt)
+        if mt != offer:   # an alias stands for one of ours unless what it names is on offer itself
+            mt = ALIASES.get(mt, mt)
         if mt == offer:
             spec = 2
         elif mt == otype + "/*":
