@@ -361,7 +361,7 @@ API_ROUTES = {
     "/dumps/{name}": "Download one dump file",
     "/catalog.{suffix}": "DCAT-AP catalog (ttl, jsonld, nt, rdf)",
     "/.well-known/void": "VoID dataset description (RDF by Accept)",
-    "/sitemap.xml": "Sitemap index",
+    "/sitemap.xml": "Sitemap of the entity pages (a sitemap index of /sitemap-{n}.xml past 50,000)",
     "/ontology.ttl": "The ontology in Turtle",
     "/ontology.{suffix}": "The ontology as N-Triples, JSON-LD or RDF/XML (nt, jsonld, rdf)",
     "/graph/report/{h}": "One report's named graph (RDF by Accept or .ttl/.nt/.jsonld/.rdf; browsers: 303 to the report page)",
@@ -375,32 +375,73 @@ API_ROUTES = {
 }
 
 
+# Longer descriptions for the routes whose own `description=` does not say it; a route's docstring is written for
+# developers and never becomes its description.
+API_DESCRIPTIONS = {
+    "/graph/report/{h}": "A report's named graph, as a SPARQL Graph Store Protocol GET of it would give it: Turtle, "
+                         "N-Triples, JSON-LD or RDF/XML by Accept or by a .ttl/.nt/.jsonld/.rdf suffix. Browsers (HTML) "
+                         "get a 303 to the report's page. The graph is named after the report in it (id/report/{h}).",
+    "/dataset": "The dataset and its SPARQL data service are described by the DCAT catalog (the dataset by VoID too).",
+    "/ontology.{suffix}": "The ontology in the other RDF formats (graph/ontology sends clients that ask for them here).",
+    "/sitemap.xml": "For search engines: a <urlset> of the entity pages (/doc/…); when there are more than 50,000 "
+                    "it is a <sitemapindex> of /sitemap-{n}.xml pages instead.",
+}
+
+
 def _document_api(app: FastAPI, routers) -> None:
+    """Which routes /openapi.json lists (API_ROUTES), with a summary each, an operationId from the route's name and
+    no developer docstrings. What they answer (media types, errors, parameters) the routes declare themselves."""
+    import inspect
     from fastapi.routing import APIRoute
     seen = set()
     for r in [r for router in routers for r in router.routes]:
         if not isinstance(r, APIRoute):
             continue
-        if r.path in API_ROUTES and r.path not in seen:
-            seen.add(r.path)
+        methods = frozenset(r.methods or ())
+        if r.path in API_ROUTES and (r.path, methods) not in seen:
+            seen.add((r.path, methods))
             r.include_in_schema = True
             r.summary = API_ROUTES[r.path]
+            r.operation_id = r.name
+            doc = inspect.cleandoc(r.endpoint.__doc__ or "")
+            if not r.description or r.description == doc:
+                r.description = API_DESCRIPTIONS.get(r.path, "")
         else:
             r.include_in_schema = False
     base_openapi = app.openapi
 
     def openapi():
-        # GET and HEAD share one handler; list GET (and POST) only, without FastAPI's duplicate-id warnings
         if app.openapi_schema is None:
             import warnings
-            with warnings.catch_warnings():
+            with warnings.catch_warnings():   # GET and HEAD of one route share its operationId
                 warnings.simplefilter("ignore")
                 spec = base_openapi()
             for ops in spec.get("paths", {}).values():
-                ops.pop("head", None)
+                ops.pop("head", None)   # GET and HEAD share one handler: list GET (and POST) only
+                for op in ops.values():
+                    # FastAPI adds a 422 to every route with parameters; ours answer 400 (documented by each route)
+                    op.get("responses", {}).pop("422", None)
+            schemas = spec.get("components", {}).get("schemas", {})
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
+            if "components" in spec and not schemas:
+                spec["components"].pop("schemas", None)
+                if not spec["components"]:
+                    spec.pop("components")
             app.openapi_schema = spec
         return app.openapi_schema
     app.openapi = openapi
+
+
+def _allowed_methods(request: Request) -> str:
+    """For a 405: the methods of every route at this path (/sparql has one route for GET and HEAD, one for POST)."""
+    from starlette.routing import Match
+    methods: list[str] = []
+    for route in request.app.state.routes:
+        if route.matches({**request.scope, "method": "GET"})[0] != Match.NONE:
+            methods += [m for m in (route.methods or ()) if m not in methods]
+    order = ["GET", "HEAD", "POST"]
+    return ", ".join(sorted(methods, key=lambda m: (order.index(m) if m in order else 9, m)))
 
 
 def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
@@ -426,12 +467,17 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     routers = (pages.router, entity.router, research.router, sparql.router, publish.router)
     _document_api(app, routers)  # before include_router, which wraps the routes
+    app.state.routes = [r for router in routers for r in router.routes]
     for r in routers:
         app.include_router(r)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         # in the page's language, saying what was wrong (405: which methods the address takes)
+        if exc.status_code == 405:
+            allowed = _allowed_methods(request)
+            if allowed:
+                exc = StarletteHTTPException(405, exc.detail, headers={**(exc.headers or {}), "Allow": allowed})
         return http_error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)

@@ -186,6 +186,34 @@ def not_acceptable(request: Request, offers: list[str]) -> Response:
     return resp
 
 
+def param_problem(t, name: str, reason: str, value=None) -> str:
+    """One sentence naming a bad parameter and why, the same wherever the check is made (FastAPI's validation or
+    the route's own): Parameter year: must be a four-digit year such as 2023 (got “abc”)."""
+    if value is None or isinstance(value, (dict, list)):
+        return t("param_invalid_noinput").format(name=name, reason=reason)
+    return t("param_invalid").format(name=name, reason=reason, value=str(value)[:60])
+
+
+def problems_text(request: Request, problems: list[str]) -> str:
+    return ("；" if lang_of(request) == "zh" else "; ").join(problems)
+
+
+def bad_request(request: Request, problems: list[str], as_json: bool = False) -> Response:
+    """400 for these problems (sentences from param_problem): JSON {"error", "problems"} when as_json and the
+    client does not ask for HTML, else the error page (HTML for browsers, text for everyone else)."""
+    from kg.web.conneg import prefers_html
+    t = translator(lang_of(request))
+    if as_json and not prefers_html(request.headers.get("accept"), ["application/json"]):
+        resp = json_response({"error": t("bad_request"), "problems": problems})
+        resp.status_code = 400
+    else:
+        resp = error_page(request, 400, "bad_request",
+                          problems_text(request, problems) or t("error_status_text").format(status=400))
+    if as_json:
+        resp.headers["Vary"] = "Accept"
+    return resp
+
+
 def validation_error_response(request: Request, exc) -> Response:
     """FastAPI's RequestValidationError as a 400 that names each bad parameter and why, in the page's language."""
     t = translator(lang_of(request))
@@ -220,13 +248,8 @@ def validation_error_response(request: Request, exc) -> Response:
             reason = t("v_choice").format(expected=ctx.get("expected", ""))
         else:
             reason = t("v_other") if lang_of(request) == "zh" else (err.get("msg") or t("v_other"))
-        value = err.get("input")
-        if typ == "missing" or value is None or isinstance(value, (dict, list)):
-            lines.append(t("param_invalid_noinput").format(name=name, reason=reason))
-        else:
-            lines.append(t("param_invalid").format(name=name, reason=reason, value=str(value)[:60]))
-    sep = "；" if lang_of(request) == "zh" else "; "
-    return error_page(request, 400, "bad_request", sep.join(lines) or t("error_status_text").format(status=400))
+        lines.append(param_problem(t, name, reason, None if typ == "missing" else err.get("input")))
+    return bad_request(request, lines)
 
 
 def quote_path(p: str) -> str:

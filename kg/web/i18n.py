@@ -116,6 +116,10 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "stored_queries_intro": ("每个查询都有固定网址和参数，可输出 HTML 表格、JSON 和 CSV；页面上显示实际运行的 SPARQL，可复制到查询页修改。",
                              "Each query has a stable URL with parameters and answers as an HTML table, JSON and CSV; the SPARQL that ran is shown so you can copy it into the query page and change it."),
     "parameters": ("参数", "Parameters"),
+    "api_one_of": ("取值之一：", "one of:"),
+    "api_pattern": ("格式：", "pattern:"),
+    "api_range": ("范围：", "range:"),
+    "api_body": ("请求体：", "request body:"),
     "the_sparql": ("实际运行的 SPARQL", "The SPARQL that ran"),
     "the_sparql_same": ("给出相同结果的 SPARQL", "The SPARQL that gives the same rows"),
     "from_index_note": ("本结果取自按数据版本维护的引用统计（每次构建后更新）；下面的 SPARQL 在 /sparql 给出相同结果。",
@@ -257,6 +261,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "v_missing": ("缺少此参数", "is required"),
     "v_choice": ("应为以下之一：{expected}", "must be one of {expected}"),
     "v_other": ("取值无效", "is not valid"),
+    "v_no_match": ("找不到与之匹配的条目", "matches nothing in the data"),
     "api_description": ("中国政府年度报告的关联数据。机器可读的接口：SPARQL 1.1、列表和搜索的 JSON 版本、输出 JSON/CSV 的常用查询、"
                         "引用网络、按内容协商输出 RDF 的条目文档、数据下载和数据集描述。此处不列出 HTML 页面。",
                         "Linked data from Chinese government reports. Machine-readable endpoints: SPARQL 1.1, JSON twins "
@@ -332,7 +337,9 @@ API_ZH: dict[str, tuple[str, str]] = {
     "/dumps/{name}": ("下载一个数据文件", ""),
     "/catalog.{suffix}": ("DCAT-AP 数据目录（ttl、jsonld、nt、rdf）", ""),
     "/.well-known/void": ("VoID 数据集描述（按 Accept 给出 RDF）", ""),
-    "/sitemap.xml": ("站点地图索引", ""),
+    "/sitemap.xml": ("实体页面的站点地图（超过 50,000 个时为 /sitemap-{n}.xml 的索引）",
+                     "供搜索引擎使用：列出各实体页面（/doc/…）的 <urlset>；超过 50,000 个时改为 /sitemap-{n}.xml 各页的 "
+                     "<sitemapindex>。"),
     "/ontology.ttl": ("本体（Turtle）", ""),
     "/ontology.{suffix}": ("本体的 N-Triples、JSON-LD 或 RDF/XML 格式（nt、jsonld、rdf）",
                            "本体的其他 RDF 格式（graph/ontology 把要这些格式的客户端转到这里）。"),
@@ -353,7 +360,10 @@ API_PARAMS_ZH: dict[str, str] = {
     "year": "年度（四位数）", "from": "起始年度", "to": "对比年度", "region": "行政区划代码或其前缀，如 35 或 350200",
     "kind": "法律规范类型代码：law、admin_regulation……", "top": "每侧保留的节点数（5–60）",
     "path": "IRI 中 id/ 或 doc/ 之后的部分", "name": "文件名", "suffix": "格式后缀", "h": "报告代号", "slug": "查询代号",
-    "page": "页码，从 1 起", "q": "要搜索的文字", "query": "SPARQL 查询文本", "format": "结果格式",
+    "page": "页码，从 1 起（每页 50 条；超过最后一页返回 404）", "q": "要在名称和别名中查找的文字，可输入中文名称的一部分（最多 50 条结果）",
+    "query": "SPARQL 1.1 查询（SELECT、ASK、CONSTRUCT、DESCRIBE）；不给出时返回服务描述（RDF），浏览器得到查询页",
+    "format": "结果格式，代替 Accept（也可写作 output= 或 results=）",
+    "default-graph-uri": "组成默认图的图（可重复）；不给出时为所有图的并集", "named-graph-uri": "查询可见的命名图（可重复）",
 }
 
 # XML Schema datatypes as a value's small tag says them.

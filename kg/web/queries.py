@@ -330,8 +330,10 @@ def latest_years(svc: KGService) -> list[str]:
 
 def resolve(svc: KGService, sq: StoredQuery, given: dict[str, str],
             others: dict[str, list] | None = None) -> tuple[dict, dict, list[str]]:
-    """-> (values shown in the form, SPARQL terms for the template, problems). `others`: parameter -> the other
-    entities its name matched (see resolve_entity), for the parameters that have some."""
+    """-> (values shown in the form, SPARQL terms for the template, problems). A problem is (parameter, why, value
+    given), `why` a key of kg.web.i18n.STRINGS: v_no_match (no entity of that kind matches), v_year (not a
+    four-digit year). `others`: parameter -> the other entities its name matched (see resolve_entity), for the
+    parameters that have some."""
     shown, terms, problems = {}, {}, []
     years = None
     for i, p in enumerate(sq.params):
@@ -346,7 +348,7 @@ def resolve(svc: KGService, sq: StoredQuery, given: dict[str, str],
             if also and others is not None:
                 others[p.name] = also
             if iri is None:
-                problems.append(f"{p.name}: {raw}")
+                problems.append((p.name, "v_no_match", raw))
                 shown[p.name] = raw
                 continue
             shown[p.name] = iri
@@ -354,7 +356,7 @@ def resolve(svc: KGService, sq: StoredQuery, given: dict[str, str],
         else:
             if not re.fullmatch(r"\d{4}", raw):
                 if raw:
-                    problems.append(f"{p.name}: {raw}")
+                    problems.append((p.name, "v_year", raw))
                 years = years if years is not None else latest_years(svc)
                 if p.name == "from":
                     raw = years[1] if len(years) > 1 else (years[0] if years else "2025")

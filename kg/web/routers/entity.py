@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from rdflib import URIRef
 from starlette.responses import RedirectResponse, Response
 
@@ -13,6 +13,7 @@ from kg.rdf.namespaces import GK, OA
 from kg.web.common import (RDF_FORMATS, error_page, href_for, json_script, lang_of, not_acceptable, page_number,
                            quote_path, rdf_response, render, root, service, settings)
 from kg.web import analytics
+from kg.web.apidoc import errors, ok, responses, see_other
 from kg.web.conneg import ENTITY_TYPES, negotiate
 from kg.web.i18n import STRINGS, translator
 from kg.web.service import CLASSES, SCHEMA_TYPES, local_name
@@ -33,8 +34,13 @@ def _not_acceptable(request: Request) -> Response:
     return not_acceptable(request, OFFERS)
 
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"])
-def dereference(path: str, request: Request):
+ENTITY_PATH = Path(description="What follows id/ in the entity's IRI, e.g. agency/… or report/…")
+
+
+@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], status_code=303, response_class=Response,
+                  responses=responses(see_other("The entity's document: /doc/{path} for HTML, /doc/{path}.ttl (.nt, "
+                                                ".jsonld, .rdf) for the RDF format Accept prefers"), errors(404, 406)))
+def dereference(request: Request, path: str = ENTITY_PATH):
     stem, suffix = _split_suffix(path)
     iri = settings(request).base_iri + "id/" + stem
     svc = service(request)
@@ -55,8 +61,11 @@ def dereference(path: str, request: Request):
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.api_route("/doc/{path:path}", methods=["GET", "HEAD"])
-def document(path: str, request: Request):
+@router.api_route("/doc/{path:path}", methods=["GET", "HEAD"], response_class=Response,
+                  responses=responses(ok(OFFERS, "The document: by the suffix (.html, .ttl, .nt, .jsonld, .rdf), else "
+                                                 "by Accept (Content-Location names the suffixed form)"),
+                                      errors(400, 404, 406)))
+def document(request: Request, path: str = ENTITY_PATH):
     stem, suffix = _split_suffix(path)
     iri = settings(request).base_iri + "id/" + stem
     headers = {"Vary": "Accept"}

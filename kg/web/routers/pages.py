@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 
+from kg.web.apidoc import errors
 from kg.web.common import PageError, json_response, lang_of, page_number, render, root, service, settings
 from kg.web.i18n import translator
 from kg.web.service import CLASSES
 
 router = APIRouter()
+# ?page= of the lists' JSON twins, for /openapi.json: page_number() reads and checks it (its own message on a bad one)
+PAGE = Query(None, description="Page number, from 1 (50 items a page; past the last page: 404)",
+             json_schema_extra={"type": "integer", "minimum": 1})
 
 
 def _wants_json(request: Request, suffix: str | None) -> bool:
@@ -49,10 +53,11 @@ for _slug in CLASSES:
         def view(request: Request):
             return _list(request, slug, None)
 
-        def view_json(request: Request):
+        def view_json(request: Request, page: str = PAGE):
             return _list(request, slug, ".json")
         router.add_api_route(f"/{slug}", view, methods=["GET", "HEAD"], name=f"list_{slug}")
-        router.add_api_route(f"/{slug}.json", view_json, methods=["GET", "HEAD"], name=f"list_{slug}_json")
+        router.add_api_route(f"/{slug}.json", view_json, methods=["GET", "HEAD"], name=f"list_{slug}_json",
+                             responses=errors(400, 404))
     _make(_slug)
 
 
@@ -76,7 +81,8 @@ def search(request: Request):
 
 
 @router.api_route("/search.json", methods=["GET", "HEAD"])
-def search_json(request: Request):
+def search_json(request: Request, q: str = Query("", description="Text to find in names and alternative names; "
+                                                                  "a piece of a Chinese name works (at most 50 results)")):
     return _search(request, ".json")
 
 

@@ -14,7 +14,7 @@ import logging
 import re
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path as PathParam, Request
 from rdflib import Graph, URIRef
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
@@ -24,6 +24,7 @@ from kg.publish import sitemap as sitemaps
 from kg.publish import void as void_description
 from kg.publish.dumps import read_manifest
 from kg.rdf.namespaces import GK, bind_prefixes
+from kg.web.apidoc import RDF_TYPES, errors, ok, responses, see_other
 from kg.web.common import (RDF_FORMATS, error_page, href_for, json_response, not_acceptable, quote_path, rdf_response,
                            render, root, service, settings)
 from kg.web.conneg import ENTITY_TYPES, negotiate
@@ -65,8 +66,12 @@ def dumps_json(request: Request):
     return json_response({"dumps": dump_manifest(request)})
 
 
-@router.api_route("/dumps/{name}", methods=["GET", "HEAD"])
-def dump_file(name: str, request: Request):
+@router.api_route("/dumps/{name}", methods=["GET", "HEAD"], response_class=Response,
+                  responses=responses(ok(["application/gzip"], "The file as published (gzip, no Content-Encoding: its "
+                                                               "bytes match the SHA-256 in /dumps.json, which also "
+                                                               "gives the media type of what is inside)",
+                                         {"type": "string", "format": "binary"}), errors(404)))
+def dump_file(request: Request, name: str = PathParam(description="A file name listed in /dumps.json")):
     # Only names listed in the manifest are served: no path ever comes from the request.
     entry = next((e for e in dump_manifest(request) if e["name"] == name), None)
     if entry is None:
@@ -124,21 +129,31 @@ def catalog(request: Request):
     return _graph_conneg(request, catalog_graph(request), None, "catalog.html", {"dumps": dump_manifest(request)})
 
 
-@router.api_route("/catalog.{suffix}", methods=["GET", "HEAD"])
-def catalog_suffix(suffix: str, request: Request):
+def _suffix_param(suffixes) -> PathParam:
+    return PathParam(description="The RDF format: " + ", ".join(f"{s} ({RDF_FORMATS[s][0]})" for s in suffixes),
+                     json_schema_extra={"enum": list(suffixes)})
+
+
+@router.api_route("/catalog.{suffix}", methods=["GET", "HEAD"], response_class=Response,
+                  responses=responses(ok(RDF_TYPES, "The catalog in the format the suffix names"), errors(404)))
+def catalog_suffix(request: Request, suffix: str = _suffix_param(RDF_FORMATS)):
     if suffix not in RDF_FORMATS:
         raise HTTPException(404)
     return _graph_conneg(request, catalog_graph(request), suffix, None, {})
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"])
+@router.api_route("/.well-known/void", methods=["GET", "HEAD"], response_class=Response,
+                  responses=responses(ok(RDF_TYPES, "The VoID description in the RDF format Accept prefers"),
+                                      errors(406)))
 def void(request: Request):
     return _graph_conneg(request, void_graph(request), None, None, {})
 
 
 # --- sitemap, robots -----------------------------------------------------------------------------------------
 
-@router.api_route("/sitemap.xml", methods=["GET", "HEAD"])
+@router.api_route("/sitemap.xml", methods=["GET", "HEAD"], response_class=Response,
+                  responses=ok(["application/xml"], "A <urlset> of the entity pages; past 50,000 entities a "
+                                                    "<sitemapindex> of /sitemap-{n}.xml pages"))
 def sitemap(request: Request):
     return Response(sitemaps.sitemap_xml(service(request).store, settings(request)), media_type="application/xml")
 
@@ -163,20 +178,26 @@ def robots(request: Request):
 
 # --- ontology and shapes as files ------------------------------------------------------------------------
 
-@router.api_route("/ontology.ttl", methods=["GET", "HEAD"])
+@router.api_route("/ontology.ttl", methods=["GET", "HEAD"], response_class=Response,
+                  responses=ok(["text/turtle"]))
 def ontology_ttl(request: Request):
     return rdf_response(service(request).ontology_graph(), "ttl")
 
 
-@router.api_route("/ontology.{suffix}", methods=["GET", "HEAD"])
-def ontology_suffix(suffix: str, request: Request):
+ONTOLOGY_SUFFIXES = [s for s in RDF_FORMATS if s != "ttl"]   # ttl: /ontology.ttl
+
+
+@router.api_route("/ontology.{suffix}", methods=["GET", "HEAD"], response_class=Response,
+                  responses=responses(ok([RDF_FORMATS[s][0] for s in ONTOLOGY_SUFFIXES],
+                                         "The ontology in the format the suffix names"), errors(404)))
+def ontology_suffix(request: Request, suffix: str = _suffix_param(ONTOLOGY_SUFFIXES)):
     """The ontology in the other RDF formats (where graph/ontology sends clients that asked for them)."""
     if suffix not in RDF_FORMATS:
         raise HTTPException(404)
     return rdf_response(service(request).ontology_graph(), suffix)
 
 
-@router.api_route("/shapes.ttl", methods=["GET", "HEAD"])
+@router.api_route("/shapes.ttl", methods=["GET", "HEAD"], response_class=Response, responses=ok(["text/turtle"]))
 def shapes_ttl(request: Request):
     g = bind_prefixes(Graph())
     for path in sorted((ROOT / "shapes").glob("*.ttl")):
@@ -215,7 +236,9 @@ def _partitions(request: Request) -> set[str]:
                               lambda: void_description.partition_iris(svc.store, settings(request).base_iri))
 
 
-@router.api_route("/dataset", methods=["GET", "HEAD"])
+@router.api_route("/dataset", methods=["GET", "HEAD"], status_code=303, response_class=Response,
+                  responses=responses(see_other("/catalog for HTML, /catalog.ttl (.nt, .jsonld, .rdf) for the RDF "
+                                                "format Accept prefers"), errors(406)))
 @router.api_route("/dataset/service/sparql", methods=["GET", "HEAD"])
 def dataset(request: Request):
     """The dataset and its SPARQL data service: described by the DCAT catalog (the dataset by VoID too)."""
@@ -262,8 +285,13 @@ def graph_build(request: Request):
     return error_page(request, 404, "not_found", "graph/build is internal build bookkeeping and is not published.")
 
 
-@router.api_route("/graph/report/{h}", methods=["GET", "HEAD"])
-def report_graph(h: str, request: Request):
+@router.api_route("/graph/report/{h}", methods=["GET", "HEAD"], response_class=Response,
+                  responses=responses(ok(RDF_OFFERS, "The graph in the RDF format the suffix names, else the one "
+                                                     "Accept prefers (Content-Location names the suffixed form)"),
+                                      see_other("Clients that prefer HTML: the report's page"), errors(404, 406)))
+def report_graph(request: Request,
+                 h: str = PathParam(description="The report's key, as in its IRI id/report/{h}; a .ttl, .nt, .jsonld "
+                                                "or .rdf suffix picks the format")):
     """A report's named graph, as a SPARQL Graph Store Protocol GET of it would give it: Turtle, N-Triples,
     JSON-LD or RDF/XML by Accept or by a .ttl/.nt/.jsonld/.rdf suffix. Browsers (HTML) get a 303 to the report's
     page. The report is the gk:Report in the graph; Minter.graph names the graph after it (id/report/{h})."""
@@ -302,7 +330,9 @@ def report_graph(h: str, request: Request):
     return rdf_response(g, suffix, headers)
 
 
-@router.api_route("/healthz", methods=["GET", "HEAD"])
+@router.api_route("/healthz", methods=["GET", "HEAD"],
+                  responses={503: {"description": "The store does not answer",
+                                   "content": {"application/json": {"schema": {"type": "object"}}}}})
 def healthz(request: Request):
     svc = service(request)
     try:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
 from kg.web import analytics, queries
-from kg.web.common import href_for, json_response, lang_of, render, root, service
+from kg.web.apidoc import errors, ok, responses
+from kg.web.common import (bad_request, href_for, json_response, lang_of, param_problem, problems_text,
+                           render, root, service)
+from kg.web.conneg import negotiate
 from kg.web.i18n import API_PARAMS_ZH, API_ZH, STRINGS, translator
 
 router = APIRouter()
@@ -35,12 +39,14 @@ def _stored(request: Request, slug: str, fmt: str | None):
     if slug not in queries.STORED:
         raise HTTPException(404)
     lang = lang_of(request)
+    t = translator(lang)
     data = queries.run(service(request), slug, _given(request), lang)
+    # the same sentence for the same problem in every form, in the request's language
+    data["problem_texts"] = [param_problem(t, name, t(why), value) for name, why, value in data["problems"]]
     fmt = fmt or request.query_params.get("format")
     if fmt in ("json", "csv"):
         if data["problems"]:
-            return Response("400 Bad Request\nnot found: " + "; ".join(data["problems"]) + "\n", status_code=400,
-                            media_type="text/plain; charset=utf-8")
+            return bad_request(request, data["problem_texts"], as_json=fmt == "json")
         if fmt == "csv":
             return _csv(data)
         return json_response({k: data[k] for k in ("query", "params", "other_matches", "sparql", "columns", "rows",
@@ -52,6 +58,7 @@ def _stored(request: Request, slug: str, fmt: str | None):
         return urlencode({**{k: v for k, v in params.items() if v}, name: value})
 
     ctx = {"sq": sq, "data": data, "qs": qs, "url_params": url_params,
+           "problems": problems_text(request, data["problem_texts"]),
            "json_href": f"{root(request)}/queries/{slug}.json" + ("?" + qs if qs else ""),
            "csv_href": f"{root(request)}/queries/{slug}.csv" + ("?" + qs if qs else ""),
            "editor_href": f"{root(request)}/sparql?" + urlencode({"query": data["sparql"]}) if data["sparql"] else None}
@@ -80,26 +87,30 @@ def _in_words(request: Request, data: dict, lang: str) -> None:
                 cell["code"], cell["text"] = cell["text"], label
 
 
+def _queries_list(request: Request) -> dict:
+    lang = lang_of(request)
+    return {"queries": [{"slug": s, "title": q.title(lang), "description": q.description(lang),
+                         "params": [p.name for p in q.params],
+                         "json": f"{root(request)}/queries/{s}.json",
+                         "csv": f"{root(request)}/queries/{s}.csv"}
+                        for s, q in queries.STORED.items()]}
+
+
 @router.api_route("/queries", methods=["GET", "HEAD"], include_in_schema=False)
 def queries_index(request: Request):
-    lang = lang_of(request)
-    items = [{"slug": s, "title": q.title(lang), "description": q.description(lang),
-              "params": [p.name for p in q.params]} for s, q in queries.STORED.items()]
-    if request.query_params.get("format") == "json":
-        return json_response({"queries": items})
-    return render(request, "queries.html", {"items": items})
+    """The list as a page, or as /queries.json gives it for ?format=json or an Accept that prefers JSON."""
+    vary = {"Vary": "Accept"}   # HTML or JSON by Accept: shared caches must keep them apart
+    if (request.query_params.get("format") == "json"
+            or negotiate(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json"):
+        return json_response(_queries_list(request), vary)
+    return render(request, "queries.html", {"items": _queries_list(request)["queries"]}, headers=vary)
 
 
 @router.api_route("/queries.json", methods=["GET", "HEAD"], summary="List the stored queries",
                   description="Slug, title and parameter names of every stored query; "
                               "each runs at /queries/{slug}.json and /queries/{slug}.csv.")
 def queries_index_json(request: Request):
-    lang = lang_of(request)
-    return json_response({"queries": [{"slug": s, "title": q.title(lang), "description": q.description(lang),
-                                       "params": [p.name for p in q.params],
-                                       "json": f"{root(request)}/queries/{s}.json",
-                                       "csv": f"{root(request)}/queries/{s}.csv"}
-                                      for s, q in queries.STORED.items()]})
+    return json_response(_queries_list(request))
 
 
 _QDOC = ("Parameters by query: instruments-cited-by-agency: agency; most-cited: year; agencies-citing-both: a, b; "
@@ -107,24 +118,32 @@ _QDOC = ("Parameters by query: instruments-cited-by-agency: agency; most-cited: 
          "instruments are given as an IRI or a piece of their Chinese name; empty parameters take a default.")
 
 
+# The parameters of the stored queries, for /openapi.json. _stored checks them itself (queries.resolve), so .json,
+# .csv and the page say the same about the same mistake; an empty one takes its default.
+SLUG = Path(description="Which stored query (/queries.json lists them)", json_schema_extra={"enum": list(queries.STORED)})
+_YEAR = {"pattern": r"^\d{4}$"}
+AGENCY = Query(None, description="agency IRI or name (instruments-cited-by-agency; changes, optional)")
+INSTRUMENT = Query(None, description="instrument IRI or name (co-citation, citing-agencies)")
+A = Query(None, description="instrument A, IRI or name (agencies-citing-both)")
+B = Query(None, description="instrument B, IRI or name (agencies-citing-both)")
+YEAR = Query(None, description="year, four digits (most-cited)", json_schema_extra=_YEAR)
+FROM = Query(None, alias="from", description="first year, four digits (changes)", json_schema_extra=_YEAR)
+TO = Query(None, description="second year, four digits (changes)", json_schema_extra=_YEAR)
+
+
 @router.api_route("/queries/{slug}.json", methods=["GET", "HEAD"], summary="Run a stored query (JSON)",
-                  description="Columns, rows (IRIs and literals as strings) and the SPARQL text that ran. " + _QDOC)
-def stored_json(slug: str, request: Request,
-                agency: str | None = Query(None, description="agency IRI or name"),
-                instrument: str | None = Query(None, description="instrument IRI or name"),
-                a: str | None = Query(None, description="instrument A"), b: str | None = Query(None, description="instrument B"),
-                year: str | None = Query(None, pattern=r"^\d{4}$"),
-                from_: str | None = Query(None, alias="from", pattern=r"^\d{4}$"),
-                to: str | None = Query(None, pattern=r"^\d{4}$")):
+                  description="Columns, rows (IRIs and literals as strings) and the SPARQL text that ran. " + _QDOC,
+                  responses=errors(400, 404, json_400=True))
+def stored_json(request: Request, slug: str = SLUG, agency: str = AGENCY, instrument: str = INSTRUMENT,
+                a: str = A, b: str = B, year: str = YEAR, from_: str = FROM, to: str = TO):
     return _stored(request, slug, "json")
 
 
 @router.api_route("/queries/{slug}.csv", methods=["GET", "HEAD"], summary="Run a stored query (CSV)",
-                  description="The same rows as the JSON form, as UTF-8 CSV with a header row. " + _QDOC)
-def stored_csv(slug: str, request: Request,
-               agency: str | None = None, instrument: str | None = None, a: str | None = None,
-               b: str | None = None, year: str | None = None, from_: str | None = Query(None, alias="from"),
-               to: str | None = None):
+                  description="The same rows as the JSON form, as UTF-8 CSV with a header row. " + _QDOC,
+                  response_class=Response, responses=responses(ok(["text/csv"]), errors(400, 404)))
+def stored_csv(request: Request, slug: str = SLUG, agency: str = AGENCY, instrument: str = INSTRUMENT,
+               a: str = A, b: str = B, year: str = YEAR, from_: str = FROM, to: str = TO):
     return _stored(request, slug, "csv")
 
 
@@ -133,19 +152,48 @@ def stored_html(slug: str, request: Request):
     return _stored(request, slug, None)
 
 
+NETWORK_TOP = (5, 60)   # the bounds of ?top=, as /network.json declares them
+
+
+def _network_problems(request: Request) -> list[str]:
+    """The checks /network.json's declared parameters make, for the page (whose form sends empty fields for
+    "all": those are not mistakes), in the same words."""
+    t = translator(lang_of(request))
+    q = request.query_params
+    out = []
+    year = q.get("year", "")
+    if year and not re.fullmatch(r"\d{4}", year):
+        out.append(param_problem(t, "year", t("v_year"), year))
+    top = q.get("top", "").strip()
+    if top:
+        try:
+            n = int(top)
+        except ValueError:
+            out.append(param_problem(t, "top", t("v_int"), top))
+        else:
+            lo, hi = NETWORK_TOP
+            if n < lo:
+                out.append(param_problem(t, "top", t("v_ge").format(n=lo), top))
+            elif n > hi:
+                out.append(param_problem(t, "top", t("v_le").format(n=hi), top))
+    return out
+
+
 def _network(request: Request, as_json: bool):
     svc = service(request)
     lang = lang_of(request)
     q = request.query_params
-    try:
-        top = int(q.get("top", "25"))
-    except ValueError:
-        top = 25
+    problems = _network_problems(request)
+    if problems:
+        return bad_request(request, problems)
+    top = int(q.get("top", "").strip() or 25)
     data = analytics.network(svc, lang, translator(lang), year=q.get("year", ""), region=q.get("region", ""),
                              kind=q.get("kind", ""), top=top, href=lambda i: href_for(request, i))
     if as_json:
         return json_response({k: v for k, v in data.items() if k != "svg"})
-    return render(request, "network.html", {"net": data, "options": analytics.filter_options(svc, lang)})
+    json_qs = urlencode({k: v for k, v in q.items() if v and k != "lang"})   # the same filters; "all" is no filter
+    return render(request, "network.html", {"net": data, "options": analytics.filter_options(svc, lang),
+                                            "json_href": f"{root(request)}/network.json" + ("?" + json_qs if json_qs else "")})
 
 
 @router.api_route("/network", methods=["GET", "HEAD"], include_in_schema=False)
@@ -154,13 +202,22 @@ def network_html(request: Request):
 
 
 @router.api_route("/network.json", methods=["GET", "HEAD"], summary="Agency–instrument citation network",
+                  responses=errors(400),
                   description="Edges agency → instrument weighted by the number of citing reports, limited to "
                               "the top-N agencies and instruments by degree.")
-def network_json(request: Request, year: str | None = Query(None, pattern=r"^\d{4}$"),
-                 region: str | None = Query(None, description="region code or its prefix, e.g. 35 or 350200"),
-                 kind: str | None = Query(None, description="instrument kind notation: law, admin_regulation, …"),
-                 top: int = Query(25, ge=5, le=60)):
+def network_json(request: Request, year: str = Query(None, pattern=r"^\d{4}$", description="year, four digits"),
+                 region: str = Query(None, description="region code or its prefix, e.g. 35 or 350200"),
+                 kind: str = Query(None, description="instrument kind notation: law, admin_regulation, …"),
+                 top: int = Query(25, ge=NETWORK_TOP[0], le=NETWORK_TOP[1],
+                                  description="how many agencies and how many instruments to keep, by degree")):
     return _network(request, True)
+
+
+def _range(schema: dict) -> str | None:
+    lo, hi = schema.get("minimum"), schema.get("maximum")
+    if lo is None and hi is None:
+        return None
+    return f"{'' if lo is None else lo}–{'' if hi is None else hi}"
 
 
 @router.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
@@ -179,8 +236,12 @@ def api_docs(request: Request):
                         "description": (description_zh if zh and summary_zh else op.get("description", "")),
                         "params": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
                                     "description": (API_PARAMS_ZH.get(p["name"], "") if zh
-                                                    else p.get("description", ""))}
-                                   for p in op.get("parameters", [])]})
+                                                    else p.get("description", "")),
+                                    "pattern": p.get("schema", {}).get("pattern"),
+                                    "enum": p.get("schema", {}).get("enum"),
+                                    "range": _range(p.get("schema", {}))}
+                                   for p in op.get("parameters", [])],
+                        "body": list(op.get("requestBody", {}).get("content", {}))})
     info = dict(spec.get("info", {}))
     if zh:
         info["description"] = translator("zh")("api_description")

@@ -17,7 +17,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
 from starlette.responses import Response
@@ -27,6 +27,7 @@ from kg.store.base import QueryError, QuerySyntaxError, QueryTimeout, StoreError
 from kg.store import oxicore
 from kg.store.oxicore import GRAPH_TYPES, SELECT_TYPES, link_truncated
 from kg.store.sparql_errors import empty, explain
+from kg.web.apidoc import errors, ok, responses
 from kg.web.httpserver import MAX_URL_BYTES
 from kg.web.common import RDF_FORMATS, render, service, settings
 from kg.web.conneg import negotiate, prefers_html
@@ -215,8 +216,51 @@ async def run_query(request: Request, sparql_text: str, media_type: str, dgs: li
         limiter.release(key)
 
 
-@router.api_route("/sparql", methods=["GET", "POST", "HEAD"])
-@router.api_route("/sparql/", methods=["GET", "POST", "HEAD"], include_in_schema=False)
+# --- how /openapi.json describes the endpoint (the handlers read the parameters themselves, from the query string
+# and the body alike, as the protocol has them) ---------------------------------------------------------------
+_FORMAT_DOC = ("Result format, instead of Accept (also as output= or results=): for SELECT/ASK "
+               + ", ".join(FORMAT_TOKENS["select"]) + "; for CONSTRUCT/DESCRIBE " + ", ".join(FORMAT_TOKENS["graph"])
+               + "; or a media type")
+QUERY = Query(None, description="The SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE). Without one: the "
+                                "service description (RDF), or the query page for browsers")
+DEFAULT_GRAPHS = Query(None, alias="default-graph-uri",
+                       description="A graph to make up the default graph (repeatable); none: the union of all graphs")
+NAMED_GRAPHS = Query(None, alias="named-graph-uri", description="A named graph the query can see (repeatable)")
+FORMAT = Query(None, description=_FORMAT_DOC)
+_RESULT_TYPES = SELECT_OFFERS + GRAPH_OFFERS
+_RESULTS_DOC = ("SELECT and ASK: SPARQL results (JSON, XML, CSV, TSV); CONSTRUCT and DESCRIBE: RDF (Turtle, N-Triples, "
+                "JSON-LD, RDF/XML); by format=, else by Accept (a type the query form cannot give: its default, JSON "
+                "or Turtle). X-GovKG-Truncated: true when rows were cut at the limit")
+_RESULTS = ok(_RESULT_TYPES, _RESULTS_DOC)
+_GET_RESULTS = ok(_RESULT_TYPES + ["text/html"],
+                  _RESULTS_DOC + ". Without a query: the service description (RDF by Accept). Clients that ask for "
+                  "text/html (browsers) get the query page, with the results of the query if one is given")
+_ERRORS = errors(400, 403, 413, 415, 429, 503)
+_POST_BODY = {"requestBody": {"required": True, "content": {
+    "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["query"], "properties": {
+        "query": {"type": "string", "description": "The SPARQL query"},
+        "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "format": {"type": "string", "description": _FORMAT_DOC}}}},
+    "application/sparql-query": {"schema": {"type": "string", "description": "The SPARQL query itself"}}}}}
+
+
+@router.api_route("/sparql", methods=["GET", "HEAD"], response_class=Response,
+                  responses=responses(_GET_RESULTS, _ERRORS))
+@router.api_route("/sparql/", methods=["GET", "HEAD"], include_in_schema=False)
+async def sparql_get(request: Request, query: str = QUERY, default_graph_uri: list[str] = DEFAULT_GRAPHS,
+                     named_graph_uri: list[str] = NAMED_GRAPHS, format: str = FORMAT):
+    return await sparql(request)
+
+
+@router.api_route("/sparql", methods=["POST"], response_class=Response, responses=responses(_RESULTS, _ERRORS),
+                  openapi_extra=_POST_BODY)
+@router.api_route("/sparql/", methods=["POST"], include_in_schema=False)
+async def sparql_post(request: Request, default_graph_uri: list[str] = DEFAULT_GRAPHS,
+                      named_graph_uri: list[str] = NAMED_GRAPHS, format: str = FORMAT):
+    return await sparql(request)
+
+
 async def sparql(request: Request):
     try:
         response = await _sparql(request)
