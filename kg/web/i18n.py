@@ -126,7 +126,6 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
                         "Answered from citation statistics kept for this data version (updated after every build); "
                         "the SPARQL below gives the same rows at /sparql."),
     "open_in_editor": ("在查询页打开", "Open in the query editor"),
-    "not_matched": ("找不到匹配的条目", "Nothing matches"),
     "network": ("引用网络", "Citation network"),
     "network_intro": ("机关（左）与其报告引用的法律规范（右）；连线粗细表示引用报告数。仅显示度数最高的节点。",
                       "Agencies (left) and the instruments their reports cite (right); line width is the number of citing reports. Only the nodes with the highest degree are shown."),
