@@ -244,3 +244,12 @@ def test_dumps_written_by_kg_publish(tmp_path, store):
         assert r.status_code == 200 and hashlib.sha256(r.content).hexdigest() == first.sha256
         assert r.headers["content-type"].startswith("application/gzip")
         assert "content-encoding" not in r.headers
+
+
+def test_void_is_a_page_for_browsers_and_turtle_for_everyone_else(client):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = client.get("/.well-known/void", headers={"Accept": browser})
+    assert r.headers["content-type"].startswith("text/html") and "void:Dataset" in r.text
+    assert client.get("/.well-known/void", headers={"Accept": "*/*"}).headers["content-type"].startswith("text/turtle")
+    assert client.get("/.well-known/void?lang=en", headers={"Accept": browser}).text.count("Dataset description") >= 1
+    client.cookies.clear()

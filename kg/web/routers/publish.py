@@ -111,9 +111,12 @@ def void_graph(request: Request) -> Graph:
     return void_description.void_graph(service(request).store, settings(request), dump_manifest(request))
 
 
-def _graph_conneg(request: Request, g: Graph, suffix: str | None, html_template: str | None, ctx: dict):
+def _graph_conneg(request: Request, g: Graph, suffix: str | None, html_template: str | None, ctx: dict,
+                  html_first: bool = True):
     if suffix is None:
-        offers = (["text/html"] if html_template else []) + [mt for mt, _ in RDF_FORMATS.values()]
+        page = ["text/html"] if html_template else []
+        rdf = [mt for mt, _ in RDF_FORMATS.values()]
+        offers = page + rdf if html_first else rdf + page   # first offer: what `Accept: */*` gets
         chosen = negotiate(request.headers.get("accept"), offers)
         if chosen is None:
             return not_acceptable(request, offers)
@@ -143,10 +146,12 @@ def catalog_suffix(request: Request, suffix: str = _suffix_param(RDF_FORMATS)):
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], response_class=Response,
-                  responses=responses(ok(RDF_TYPES, "The VoID description in the RDF format Accept prefers"),
+                  responses=responses(ok(RDF_TYPES + ["text/html"],
+                                         "The VoID description in the RDF format Accept prefers (browsers: a page)"),
                                       errors(406)))
 def void(request: Request):
-    return _graph_conneg(request, void_graph(request), None, None, {})
+    # a well-known address machines read: Accept */* gets Turtle, only a client preferring HTML gets the page
+    return _graph_conneg(request, void_graph(request), None, "void.html", {}, html_first=False)
 
 
 # --- sitemap, robots -----------------------------------------------------------------------------------------
