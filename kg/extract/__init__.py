@@ -278,11 +278,20 @@ def _instrument_items(view: TextView, cites, bare, title: str | None) -> list[In
 
 
 def _merge_events(events: list[Event]) -> list[Event]:
+    """One event per name: every mention is its evidence, however it was written (“4·15”全民国家安全教育日 and
+    全民国家安全教育日), and a date any mention gives is the event's."""
     merged: "OrderedDict[str, Event]" = OrderedDict()
     for ev in events:
         key = fold(ev.name)
-        if key in merged and fold(merged[key].surface) == fold(ev.surface):
-            merged[key].spans.extend(ev.spans)
-        elif key not in merged:
+        first = merged.get(key)
+        if first is None:
             merged[key] = ev
+            continue
+        if fold(first.surface) == fold(ev.surface):
+            first.spans.extend(ev.spans)
+        else:
+            first.alias_spans.extend(ev.spans)
+            if ev.surface not in first.aliases:
+                first.aliases.append(ev.surface)
+        first.date = first.date or ev.date
     return list(merged.values())

@@ -59,6 +59,8 @@ class Event:
     surface: str
     spans: list[Span] = field(default_factory=list)
     date: str | None = None            # ISO date or --MM-DD for a recurring day, when the text gives it
+    aliases: list[str] = field(default_factory=list)  # other surfaces of the same event (with or without its date)
+    alias_spans: list[Span] = field(default_factory=list)  # where an alias is written; text[s:e] is one of aliases
 
 
 @dataclass

@@ -468,14 +468,14 @@ class _Mapper:
                 continue
             node = URIRef(self.mint.event(ev.name))
             self.e.add((node, RDF.type, GK.Event))
-            self._labels(node, ev.name, [ev.surface])
+            self._labels(node, ev.name, [ev.surface, *ev.aliases])
             if ev.date and ev.date.startswith("--"):
                 # A recurring day (国家宪法日 --12-04) is the event's own, so it is shared.
                 self.e.add((node, GK.recurringDay, Literal(ev.date, datatype=XSD.gMonthDay)))
             elif ev.date:
                 # A one-off date is what this report says about this year's instance: report-scoped.
                 self.r.add((node, SCHEMA.startDate, Literal(ev.date, datatype=XSD.date)))
-            if self.annotate(node, ev.spans, OA.identifying, f"event {ev.name}"):
+            if self.annotate(node, [*ev.spans, *ev.alias_spans], OA.identifying, f"event {ev.name}"):
                 self.r.add((self.report, GK.mentionsEvent, node))
             else:
                 self.dropped.append(f"event {ev.name}: mentioned without a span")

@@ -59,3 +59,11 @@ def test_a_dated_day_is_one_event_with_or_without_its_date():
     assert ea.surface.startswith("“4·15") and ea.date == "--04-15"
     # a date alone in front of a short head is kept: 3·15 is not dropped to leave a two-character name
     assert run("开展3·15宣传日活动。").events[0].name.startswith("3·15")
+
+
+def test_mentions_written_with_and_without_the_date_are_all_evidence():
+    ex = run("组织全民国家安全教育日宣传。4月,结合“4·15”全民国家安全教育日开展活动。")
+    (ev,) = ex.events
+    assert ev.name == "全民国家安全教育日" and ev.date == "--04-15"
+    assert len(ev.spans) == 1 and len(ev.alias_spans) == 1 and ev.aliases == ["“4·15”全民国家安全教育日"]
+    assert spans_ok(ex)
