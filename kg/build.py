@@ -285,9 +285,15 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
             todo.append(path)
     # Withdraw reports whose file was built from one of these roots before and is gone now.
     roots = {root_token(p): p for p in paths}
-    present = set(files.values())
-    gone = [(k, g) for k, (_, graphs) in previous.items() for g in graphs
-            if k not in present and k.partition("/")[0] in roots]
+    legacy = [str(Path(p)).rstrip("/") for p in paths]   # records before 0.1.1 name a file by its path
+
+    def under_roots(k: str) -> bool:
+        if k.startswith("root-"):
+            return k.partition("/")[0] in roots
+        return any(k == r or k.startswith(r + "/") for r in legacy)
+
+    present = set(files.values()) | set(files)   # keys, and paths for the records written before keys
+    gone = [(k, g) for k, (_, graphs) in previous.items() for g in graphs if k not in present and under_roots(k)]
 
     before = store.generation()
     # the citation index of the state this build starts from, to update rather than recompute (see the end)
@@ -330,7 +336,7 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
                     tx.remove_graph(g)
                     forget(tx, g)
                 token, _, below = k.partition("/")    # said as the path it had under the root named now
-                p = os.path.join(roots[token], below) if below else roots[token]
+                p = (os.path.join(roots[token], below) if below else roots[token]) if token in roots else k
                 if p not in summary.withdrawn:
                     summary.withdrawn.append(p)
                 changed.add(g)

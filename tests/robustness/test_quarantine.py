@@ -224,3 +224,39 @@ def test_saved_build_records_equal_the_store(tmp_path, monkeypatch):
     (folder / "a.txt").unlink()
     assert _build(folder, tmp_path).withdrawn == [str(folder / "a.txt")]
     check()
+
+
+def test_records_written_by_paths_before_0_1_1_are_replaced_and_their_gone_files_withdrawn(tmp_path):
+    """A store whose graph/build still names files by their path: the next build rewrites those records as keys
+    (no directory of the server stays published) and withdraws the report of a file that is gone."""
+    from kg.store.oxigraph import OxigraphStore
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "c.txt").write_text(variant("司法局"), encoding="utf-8")
+    assert len(_build(folder, tmp_path).accepted) == 2
+    build_g = "http://testserver/graph/build"
+    store = OxigraphStore(tmp_path / "store")
+    try:   # turn the records back into what 0.1.0 wrote: sourcePath = the file's path
+        rows = store.query(f"PREFIX gk: <https://w3id.org/govkg/def#> SELECT ?g ?k WHERE {{ GRAPH <{build_g}> "
+                           f"{{ ?g gk:sourcePath ?k }} }}").rows
+        with store.transaction() as tx:
+            for r in rows:
+                name = str(r["k"]).rsplit("/", 1)[-1]
+                tx.update(f'PREFIX gk: <https://w3id.org/govkg/def#> DELETE {{ GRAPH <{build_g}> {{ <{r["g"]}> '
+                          f'gk:sourcePath ?k }} }} INSERT {{ GRAPH <{build_g}> {{ <{r["g"]}> gk:sourcePath '
+                          f'"{folder / name}" }} }} WHERE {{ GRAPH <{build_g}> {{ <{r["g"]}> gk:sourcePath ?k }} }}')
+    finally:
+        store.close()
+    shutil.rmtree(tmp_path / "store" / "web-cache", ignore_errors=True)   # no saved copy: read the store
+    (folder / "a.txt").unlink()
+    s = _build(folder, tmp_path)
+    assert s.withdrawn == [str(folder / "a.txt")], s.line()
+    store = OxigraphStore(tmp_path / "store")
+    try:
+        keys = [str(r["k"]) for r in store.query(
+            f"PREFIX gk: <https://w3id.org/govkg/def#> SELECT ?k WHERE {{ GRAPH <{build_g}> {{ ?g gk:sourcePath ?k }} }}").rows]
+    finally:
+        store.close()
+    assert keys and all(k.startswith("root-") for k in keys) and not any(str(tmp_path) in k for k in keys)
