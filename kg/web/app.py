@@ -15,7 +15,7 @@ import re
 import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -26,7 +26,8 @@ from starlette.staticfiles import StaticFiles
 from kg.config import Settings
 from kg.publish.dumps import MANIFEST
 from kg.store.base import Store, open_store
-from kg.web.common import HERE, LANG_COOKIE, env, http_error_response, validation_error_response
+from kg.web.common import (HERE, LANG_COOKIE, env, etag_in, http_error_response, not_modified_since,
+                           validation_error_response)
 from kg.web.i18n import DEFAULT_LANG, pick_lang, translator
 from kg.web.routers import entity, pages, publish, research, sparql
 from kg.web.service import KGService
@@ -63,16 +64,6 @@ def _manifest_stamp(settings: Settings) -> tuple[str, float]:
     except OSError:
         return "", 0.0
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}", st.st_mtime
-
-
-def _not_modified_since(header: str | None, changed: float) -> bool:
-    if not header:
-        return False
-    try:
-        since = parsedate_to_datetime(header).timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return False   # an unreadable date is ignored (RFC 9110 13.1.3)
-    return int(changed) <= since
 
 
 def _cache_limit_bytes() -> int:
@@ -218,7 +209,9 @@ class WebMiddleware:
             return
 
         etag = last_modified = key = gen = None
-        any_tag = False   # If-None-Match: *, answered once the route says whether the resource exists
+        # If-None-Match: * and If-Modified-Since are answered once the route says the page exists (a 200): the
+        # validators of this generation are only ever handed out with a 200, but a date can be sent for any URL
+        answer_304 = False
         if method in ("GET", "HEAD") and not path.startswith(NO_STORE_ETAG):
             state = self.get_state()
             store = state.store
@@ -237,14 +230,12 @@ class WebMiddleware:
             key = "|".join(parts)
             etag = 'W/"' + hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=16).hexdigest() + '"'
             last_modified = formatdate(changed, usegmt=True)
-            inm, ims = headers.get("if-none-match"), headers.get("if-modified-since")
-            if inm is not None:   # weak comparison (RFC 9110 13.1.2): W/"x" and "x" match
-                tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
-                any_tag = "*" in tags
-                fresh = etag.removeprefix("W/") in tags
-            else:                 # If-Modified-Since only without If-None-Match; HTTP dates are whole seconds
-                fresh = _not_modified_since(ims, changed)
-            if fresh:
+            inm = headers.get("if-none-match")
+            if inm is not None:   # If-Modified-Since counts only without If-None-Match
+                answer_304 = any(t.strip() == "*" for t in inm.split(","))
+            else:
+                answer_304 = not_modified_since(headers.get("if-modified-since"), changed)
+            if inm is not None and etag_in(inm, etag):
                 await send({"type": "http.response.start", "status": 304,
                             "headers": SECURITY_HEADERS + [(b"etag", etag.encode()),
                                                            (b"last-modified", last_modified.encode())]})
@@ -263,14 +254,14 @@ class WebMiddleware:
                     hit = self.cache.get(gen, key)
                 if hit is not None:
                     status, hdrs, body, _ = hit
-                    if any_tag and status == 200:
+                    if answer_304 and status == 200:
                         status, hdrs, body = 304, [h for h in hdrs if h[0].lower() != b"content-length"], b""
                     await send({"type": "http.response.start", "status": status, "headers": hdrs})
                     await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
                     return
 
         started = False
-        not_modified = False   # a 200 turned into 304 for If-None-Match: *
+        not_modified = False   # a 200 turned into 304 (answer_304)
         capture = self.cache is not None and key is not None and key not in self._inflight
         if capture:
             done = self._inflight[key] = asyncio.get_running_loop().create_future()
@@ -287,7 +278,7 @@ class WebMiddleware:
                 message = {**message, "headers": hdrs}
                 if capture:
                     captured["status"], captured["headers"] = message["status"], hdrs
-                if any_tag and message["status"] == 200:
+                if answer_304 and message["status"] == 200:
                     not_modified = True
                     message = {**message, "status": 304,
                                "headers": [h for h in hdrs if h[0].lower() != b"content-length"]}

@@ -1,6 +1,7 @@
 """What every router needs: the service, the UI language, page rendering, RDF responses, links to IRIs."""
 from __future__ import annotations
 
+import email.utils
 import json
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -254,6 +255,23 @@ def validation_error_response(request: Request, exc) -> Response:
 
 def quote_path(p: str) -> str:
     return quote(p, safe="/#")
+
+
+def etag_in(header: str, etag: str) -> bool:
+    """If-None-Match lists `etag`, compared weakly (RFC 9110 13.1.2: W/"x" and "x" match)."""
+    tag = etag.removeprefix("W/")
+    return any(t.strip().removeprefix("W/") == tag for t in header.split(","))
+
+
+def not_modified_since(header: str | None, changed: float) -> bool:
+    """If-Modified-Since names a time at or after `changed` (HTTP dates are whole seconds); an unreadable date is
+    ignored (RFC 9110 13.1.3)."""
+    if not header:
+        return False
+    try:
+        return int(changed) <= email.utils.parsedate_to_datetime(header).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False
 
 
 def page_number(value: str | None) -> int:

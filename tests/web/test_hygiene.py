@@ -253,3 +253,10 @@ def test_void_is_a_page_for_browsers_and_turtle_for_everyone_else(client):
     assert client.get("/.well-known/void", headers={"Accept": "*/*"}).headers["content-type"].startswith("text/turtle")
     assert client.get("/.well-known/void?lang=en", headers={"Accept": browser}).text.count("Dataset description") >= 1
     client.cookies.clear()
+
+
+def test_if_modified_since_only_for_pages_that_exist(client):
+    late = "Fri, 01 Jan 2100 00:00:00 GMT"
+    assert client.get("/doc/instrument/i1", headers={**HTML, "If-Modified-Since": late}).status_code == 304
+    assert client.get("/doc/agency/ffffffffffffffff", headers={**HTML, "If-Modified-Since": late}).status_code == 404
+    assert client.get("/no/such/page", headers={**HTML, "If-Modified-Since": late}).status_code == 404

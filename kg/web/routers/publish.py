@@ -25,8 +25,8 @@ from kg.publish import void as void_description
 from kg.publish.dumps import read_manifest
 from kg.rdf.namespaces import GK, bind_prefixes
 from kg.web.apidoc import RDF_TYPES, errors, ok, responses, see_other
-from kg.web.common import (RDF_FORMATS, error_page, href_for, json_response, not_acceptable, quote_path, rdf_response,
-                           render, root, service, settings)
+from kg.web.common import (RDF_FORMATS, error_page, etag_in, href_for, json_response, not_acceptable,
+                           not_modified_since, quote_path, rdf_response, render, root, service, settings)
 from kg.web.conneg import ENTITY_TYPES, negotiate
 from kg.web.service import iri_ref
 
@@ -82,19 +82,11 @@ def dump_file(request: Request, name: str = PathParam(description="A file name l
     last_modified = email.utils.formatdate(st.st_mtime, usegmt=True)
     inm = request.headers.get("if-none-match")
     ims = request.headers.get("if-modified-since")
-    if (inm and etag in [x.strip().removeprefix("W/") for x in inm.split(",")]) or (
-            not inm and ims and _not_modified_since(ims, st.st_mtime)):
+    if (etag_in(inm, etag) if inm else not_modified_since(ims, st.st_mtime)):
         return Response(status_code=304, headers={"ETag": etag, "Last-Modified": last_modified})
     # .gz files go out as they are (no Content-Encoding), so the bytes match the published SHA-256
     return FileResponse(path, media_type=entry["serve_type"], filename=entry["name"],
                         headers={"ETag": etag, "Last-Modified": last_modified, "Cache-Control": "public, max-age=3600"})
-
-
-def _not_modified_since(header: str, mtime: float) -> bool:
-    try:
-        return int(mtime) <= email.utils.parsedate_to_datetime(header).timestamp()
-    except (TypeError, ValueError):
-        return False
 
 
 # --- catalog and VoID ------------------------------------------------------------------------------------
