@@ -18,7 +18,6 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "dumps": ("数据下载", "Dumps"),
     "ontology": ("本体", "Ontology"),
     "catalog": ("数据目录 (DCAT)", "Catalog (DCAT)"),
-    "void_title": ("数据集描述 (VoID)", "Dataset description (VoID)"),
     "void_formats": ("同一地址按 Accept 提供 Turtle、N-Triples、JSON-LD 和 RDF/XML",
                      "The same address gives Turtle, N-Triples, JSON-LD and RDF/XML by Accept"),
     "void": ("数据集描述 (VoID)", "Dataset description (VoID)"),

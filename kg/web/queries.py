@@ -274,7 +274,7 @@ def answer_from_index(ix, slug: str, values: dict[str, str]) -> tuple[list[str],
 
 
 _CLASS = {"agency": "gk:Agency", "instrument": "gk:LegalInstrument"}
-_LINK = {"agency": "?x gk:issuedBy ?s", "instrument": "?x gk:cites ?s"}
+_LINK = {"agency": "?x gk:issuedBy ?s", "instrument": "?x a gk:Report ; gk:cites ?s"}   # ?x: reports
 
 
 OTHER_MATCHES = 10   # other entities a name also matched, named beside the answer so a researcher can pick one
