@@ -59,8 +59,10 @@ def _httptools_protocol():
             head = [b"HTTP/1.1 414 URI Too Long\r\n"]
             for name, value in self.server_state.default_headers:
                 head += [name, b": ", value, b"\r\n"]
+            from kg.web.app import SECURITY_HEADERS   # the headers every answer of the app carries
+            for name, value in SECURITY_HEADERS:
+                head += [name, b": ", value, b"\r\n"]
             head += [b"content-type: text/plain; charset=utf-8\r\n",
-                     b"access-control-allow-origin: *\r\n",
                      b"content-length: " + str(len(body)).encode("ascii") + b"\r\n",
                      b"connection: close\r\n\r\n"]
             self.transport.write(b"".join(head) + body)

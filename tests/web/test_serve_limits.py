@@ -100,3 +100,16 @@ def test_long_post_gets_the_apps_413(served):
                                 b"Accept: application/sparql-results+json\r\nContent-Length: "
                                 + str(len(query)).encode() + b"\r\nConnection: close\r\n\r\n" + query)
     assert status == 200 and '"boolean"' in body
+
+
+def test_the_414_carries_the_apps_security_headers(served):
+    target = "/sparql?query=" + quote("ASK {} #" + "x" * 70_000)
+    with socket.create_connection(("127.0.0.1", served), timeout=20) as c:
+        c.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := c.recv(65536):
+            data += chunk
+    head = data.partition(b"\r\n\r\n")[0].decode("latin-1").lower()
+    assert head.startswith("http/1.1 414")
+    for header in ("x-content-type-options: nosniff", "access-control-allow-origin: *", "content-security-policy:"):
+        assert header in head, header
