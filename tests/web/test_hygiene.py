@@ -260,3 +260,26 @@ def test_if_modified_since_only_for_pages_that_exist(client):
     assert client.get("/doc/instrument/i1", headers={**HTML, "If-Modified-Since": late}).status_code == 304
     assert client.get("/doc/agency/ffffffffffffffff", headers={**HTML, "If-Modified-Since": late}).status_code == 404
     assert client.get("/no/such/page", headers={**HTML, "If-Modified-Since": late}).status_code == 404
+
+
+def test_void_and_catalog_are_computed_once_per_generation_and_manifest(dumps_client, tmp_path, monkeypatch):
+    """VoID counts over the whole store: one computation serves every request until the data or the dumps change."""
+    import kg.publish.void as void_module
+    calls = []
+    real = void_module.void_graph
+
+    def counted(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(void_module, "void_graph", counted)
+    first = dumps_client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text
+    again = dumps_client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text
+    assert len(calls) == 1 and first == again
+    manifest = tmp_path / "dumps" / "dumps.json"
+    doc = json.loads(manifest.read_text())
+    doc["dumps"][0]["modified"] = "2026-03-03T00:00:00+00:00"
+    (tmp_path / "dumps" / "new.json").write_text(json.dumps(doc))
+    (tmp_path / "dumps" / "new.json").replace(manifest)
+    dumps_client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    assert len(calls) == 2

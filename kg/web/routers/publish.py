@@ -95,12 +95,27 @@ def _site(request: Request) -> str:
     return str(request.base_url).rstrip("/") + root(request)
 
 
+def _described(request: Request, name: str, describe) -> Graph:
+    """describe(store, settings, dumps), once per data generation and dump manifest: VoID counts classes,
+    properties and entities over the whole store and the catalog reads the years covered, so neither is computed
+    again for every request (their pages are not kept by the response cache, as `kg dump` changes them)."""
+    svc, dumps = service(request), dump_manifest(request)
+    version = tuple((d["name"], d.get("size"), d.get("sha256"), d.get("modified")) for d in dumps)
+    kept = svc.per_generation((name, version), lambda: describe(svc.store, settings(request), dumps))
+    # each request serialises its own copy: rdflib's serialisers may bind prefixes on the graph they write
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in kept.namespaces():
+        g.bind(prefix, ns)
+    g += kept
+    return g
+
+
 def catalog_graph(request: Request) -> Graph:
-    return dcat_catalog.catalog_graph(service(request).store, settings(request), dump_manifest(request))
+    return _described(request, "catalog", dcat_catalog.catalog_graph)
 
 
 def void_graph(request: Request) -> Graph:
-    return void_description.void_graph(service(request).store, settings(request), dump_manifest(request))
+    return _described(request, "void", void_description.void_graph)
 
 
 def _graph_conneg(request: Request, g: Graph, suffix: str | None, html_template: str | None, ctx: dict,
