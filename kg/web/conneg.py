@@ -49,8 +49,6 @@ def _quality(offer: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
     best_spec, best_q = -1, 0.0
     otype = offer.split("/")[0]
     for mt, q in ranges:
-        if mt != offer:   # an alias stands for one of ours unless what it names is on offer itself
-            mt = ALIASES.get(mt, mt)
         if mt == offer:
             spec = 2
         elif mt == otype + "/*":
@@ -64,9 +62,15 @@ def _quality(offer: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
     return best_q, best_spec
 
 
+def _ranges(header: str | None, offers: list[str]) -> list[tuple[str, float]]:
+    """The Accept ranges, an alias (application/json) standing for one of ours (application/ld+json) unless what
+    it names is on offer itself."""
+    return [(mt if mt in offers else ALIASES.get(mt, mt), q) for mt, q in parse_accept(header)]
+
+
 def negotiate(header: str | None, offers: list[str]) -> str | None:
     """The offer the client prefers most (server order breaks ties), or None if nothing is acceptable."""
-    ranges = parse_accept(header)
+    ranges = _ranges(header, offers)
     best, best_key = None, (0.0, -1)
     for i, offer in enumerate(offers):
         q, spec = _quality(offer, ranges)
@@ -81,7 +85,7 @@ def negotiate(header: str | None, offers: list[str]) -> str | None:
 def prefers_html(header: str | None, others: list[str]) -> bool:
     """True when the client asked for HTML explicitly and likes it at least as much as any of `others`
     (so "*/*" from a script gets data, a browser's "text/html,...,*/*;q=0.8" gets the page)."""
-    ranges = parse_accept(header)
+    ranges = _ranges(header, ["text/html", *others])
     q_html, spec = _quality("text/html", ranges)
     if spec < 2 or q_html <= 0:
         return False

@@ -119,3 +119,12 @@ def test_dereferencing_keeps_the_query(client):
     r = client.get("/id/instrument/i1?lang=en", headers={"Accept": "text/html"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/doc/instrument/i1?lang=en"
     client.cookies.clear()
+
+
+def test_an_alias_gives_way_to_what_it_names_when_that_is_on_offer():
+    from kg.web.conneg import negotiate
+    # application/json is JSON itself when JSON is offered, wherever it stands in the offers
+    assert negotiate("application/json", ["application/ld+json", "application/json"]) == "application/json"
+    assert negotiate("application/json", ["application/json", "application/ld+json"]) == "application/json"
+    # and stands for JSON-LD where only that is offered
+    assert negotiate("application/json", ["text/turtle", "application/ld+json"]) == "application/ld+json"
