@@ -117,7 +117,9 @@ def _represent(request: Request, iri: str, suffix: str, headers: dict) -> Respon
     ctx.update(_evidence_views(request, iri, data, lang, t))
     headers = dict(headers)
     headers["Link"] = ", ".join(f'<{a["href"]}>; rel="alternate"; type="{a["type"]}"' for a in alternates)
-    return render(request, "entity.html", ctx, headers=headers)
+    # a position outside the text (or unreadable) is the client's error: the page still shows the text and says so
+    bad_at = (ctx.get("source_text") or {}).get("bad_at") is not None
+    return render(request, "entity.html", ctx, headers=headers, status_code=400 if bad_at else 200)
 
 
 TITLE_QUOTE_MAX = 30   # characters of a quote in a page title; the page shows all of it
