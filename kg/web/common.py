@@ -238,7 +238,7 @@ def validation_error_response(request: Request, exc) -> Response:
             reason = t(bound[0]).format(n=ctx.get(bound[1], "?"))
         elif typ == "string_pattern_mismatch":
             pattern = str(ctx.get("pattern", ""))
-            reason = t("v_year") if pattern in (r"^\d{4}$", r"\d{4}") else t("v_pattern").format(pattern=pattern)
+            reason = t("v_year") if pattern in (r"^\d{4}$", r"\d{4}", r"^(\d{4})?$") else t("v_pattern").format(pattern=pattern)
         elif typ == "string_too_long":
             reason = t("v_too_long").format(n=ctx.get("max_length", "?"))
         elif typ == "string_too_short":

@@ -157,7 +157,7 @@ def test_documented_parameters(spec):
             assert ps[name]["schema"]["pattern"] == r"^\d{4}$", (path, name)
         assert {"agency", "instrument", "a", "b"} <= set(ps)
     net = _params(paths["/network.json"]["get"])
-    assert net["year"]["schema"]["pattern"] == r"^\d{4}$"
+    assert net["year"]["schema"]["pattern"] == r"^(\d{4})?$"
     assert (net["top"]["schema"]["minimum"], net["top"]["schema"]["maximum"]) == (5, 60)
     assert _params(paths["/catalog.{suffix}"]["get"])["suffix"]["schema"]["enum"] == list(RDF_FORMATS)
     for path, ops in paths.items():

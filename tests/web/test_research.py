@@ -149,3 +149,9 @@ def test_network_degrees_count_the_whole_filtered_network():
     degrees = {n["id"]: n["degree"] for n in doc["agencies"]}
     assert degrees == {str(a): 8, str(other): 1}
     assert {n["id"]: n["degree"] for n in doc["instruments"]}[str(insts[0])] == 2
+
+
+def test_network_json_takes_an_empty_year_as_every_year_like_the_page(client):
+    every = client.get("/network.json").json()["edges"]
+    assert client.get("/network.json", params={"year": ""}).json()["edges"] == every
+    assert client.get("/network.json", params={"year": "20x3"}).status_code == 400

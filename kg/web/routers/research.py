@@ -205,7 +205,8 @@ def network_html(request: Request):
                   responses=errors(400),
                   description="Edges agency → instrument weighted by the number of citing reports, limited to "
                               "the top-N agencies and instruments by degree.")
-def network_json(request: Request, year: str = Query(None, pattern=r"^\d{4}$", description="year, four digits"),
+def network_json(request: Request, year: str = Query(None, pattern=r"^(\d{4})?$",
+                                                    description="year, four digits (empty: every year, as on the page)"),
                  region: str = Query(None, description="region code or its prefix, e.g. 35 or 350200"),
                  kind: str = Query(None, description="instrument kind notation: law, admin_regulation, …"),
                  top: int = Query(25, ge=NETWORK_TOP[0], le=NETWORK_TOP[1],
