@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from kg.store.base import (QueryError, QuerySyntaxError, QueryTimeout, Result, Serialized, Store, StoreError,
                            Transaction)
-from kg.store.sparql_errors import empty, explain
+from kg.store.sparql_errors import NOISE as _NOISE, empty, explain
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -46,11 +46,8 @@ DATASET_DUMPS = ("nquads", "trig")   # every quad with its graph; the other form
 DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
                 "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
 
-# Strings, IRIs and comments are blanked before looking for keywords, so "SERVICE" inside a literal is harmless.
-# IRIs by SPARQL's IRIREF rule exactly: a looser rule (anything between < and >) would let "FILTER(?a<2) SERVICE
-# ... FILTER(?a>0)" hide the keyword.
-_NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
+# Strings, IRIs and comments are blanked (sparql_errors.NOISE) before looking for keywords, so "SERVICE" inside a
+# literal is harmless.
 # The keyword, not a prefixed name (schema:Service) or a variable (?service)
 _FORBIDDEN = re.compile(r"(?<![\w:?$])SERVICE\b", re.I)
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.I)

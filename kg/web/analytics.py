@@ -133,7 +133,7 @@ def _agency_view(svc: KGService, ix: CitationIndex, iri: str, lang: str, t) -> d
             "by_year": [{"year": y, "n": sum(v for (k, yy), v in by_kind_year.items() if yy == y)} for y in yrs]}
 
 
-def agency_peers(svc: KGService, iri: str, lang: str, own: set[str], t=None) -> list[dict]:
+def agency_peers(svc: KGService, iri: str, lang: str, own: set[str], t) -> list[dict]:
     """Two peer groups: agencies of the same province (region code prefix) and of the same kind (short form).
     For each: how many peers, the instruments most of them cite (marking the ones this agency cites too), and
     the peers whose citations overlap most with this agency's (Jaccard)."""
@@ -172,9 +172,6 @@ def agency_peers(svc: KGService, iri: str, lang: str, own: set[str], t=None) -> 
         if key == "kind":
             own_reg = svc.labels([reg], lang).get(reg, "") if reg else ""
             kind_full = agency_kind_name(ix.label.get(iri) or labels.get(iri, ""), own_reg, value)
-        if t is None:
-            from kg.web.i18n import translator
-            t = translator(lang)
         heading, tooltip = _peer_heading(key, value, lang, t, kind_full)
         similar = []
         for p, n in sim:

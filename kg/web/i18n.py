@@ -1,6 +1,8 @@
 """UI strings in Chinese and English. Data labels are chosen by language tag elsewhere (service.pick_label)."""
 from __future__ import annotations
 
+from kg.rdf.mapping import GENRE_NAMES
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 # Preferred language tags of data literals for each UI language, best first ("" = no tag).
@@ -270,11 +272,10 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
                         "content negotiation, dumps and dataset descriptions. HTML pages are not listed."),
 }
 
-# gk:genre codes (kg/rdf/mapping.py GENRE_NAMES gives the Chinese names; tests/web/test_i18n.py keeps them equal).
-GENRES: dict[str, tuple[str, str]] = {
-    "fzzf": ("法治政府建设年度报告", "annual report on building law-based government"),
-    "xxgk": ("政府信息公开工作年度报告", "annual report on government information disclosure"),
-}
+# gk:genre codes: the Chinese names are the mapping's own (kg.rdf.mapping.GENRE_NAMES), with English beside them
+_GENRES_EN = {"fzzf": "annual report on building law-based government",
+              "xxgk": "annual report on government information disclosure"}
+GENRES: dict[str, tuple[str, str]] = {code: (zh, _GENRES_EN.get(code, zh)) for code, zh in GENRE_NAMES.items()}
 # gk:sectionKind codes -> STRINGS keys
 SECTION_KINDS = {"done": "kind_done", "planned": "kind_planned", "shortcomings": "kind_shortcomings", "other": "kind_other"}
 

@@ -122,8 +122,7 @@ def _graph_conneg(request: Request, g: Graph, suffix: str | None, html_template:
                   html_first: bool = True):
     if suffix is None:
         page = ["text/html"] if html_template else []
-        rdf = [mt for mt, _ in RDF_FORMATS.values()]
-        offers = page + rdf if html_first else rdf + page   # first offer: what `Accept: */*` gets
+        offers = page + RDF_TYPES if html_first else RDF_TYPES + page   # first offer: what `Accept: */*` gets
         chosen = negotiate(request.headers.get("accept"), offers)
         if chosen is None:
             return not_acceptable(request, offers)
@@ -221,7 +220,6 @@ def shapes_ttl(request: Request):
 # The catalog and VoID mint {base}dataset/… IRIs, the store names its graphs {base}graph/…; each answers here like
 # /id/… does (kg.web.routers.entity): a 303 See Other to the document that describes it, or the graph itself.
 
-RDF_OFFERS = [mt for mt in ENTITY_TYPES if mt != "text/html"]   # server order: Turtle first
 GRAPH_TRIPLES_CAP = 50000    # a report graph holds ~1,000 triples; past this the answer says it was cut
 _REPORT_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")   # the {h} of graph/report/{h} (hex in built data)
 
@@ -298,7 +296,7 @@ def graph_build(request: Request):
 
 
 @router.api_route("/graph/report/{h}", methods=["GET", "HEAD"], response_class=Response,
-                  responses=responses(ok(RDF_OFFERS, "The graph in the RDF format the suffix names, else the one "
+                  responses=responses(ok(RDF_TYPES, "The graph in the RDF format the suffix names, else the one "
                                                      "Accept prefers (Content-Location names the suffixed form)"),
                                       see_other("Clients that prefer HTML: the report's page"), errors(404, 406)))
 def report_graph(request: Request,
@@ -324,7 +322,7 @@ def report_graph(request: Request,
             f"SELECT ?r WHERE {{ GRAPH {ref} {{ ?r a {iri_ref(str(GK.Report))} }} }} LIMIT 10").rows]
         named = f"{base}id/report/{key}"
         report = named if named in reports else (reports[0] if reports else None)
-        offers = (["text/html"] if report else []) + RDF_OFFERS
+        offers = (["text/html"] if report else []) + RDF_TYPES
         chosen = negotiate(request.headers.get("accept"), offers)
         if chosen is None:
             return not_acceptable(request, offers)
