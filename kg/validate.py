@@ -77,10 +77,16 @@ def shapes_files() -> list[Path]:
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
-    """shapes/*.ttl as written (one NodeShape per class, property shapes nested). Cached: do not modify."""
-    g = Graph()
+    """shapes/*.ttl as written (one NodeShape per class, property shapes nested). Cached: do not modify.
+
+    Each term is one object however often the files name it (the parser makes one per occurrence): validation
+    looks data up with these objects, and identical ones skip rdflib's Python-level __eq__ (see _disjoint_union)."""
+    parsed = Graph()
     for path in shapes_files():
-        g.parse(path, format="turtle")
+        parsed.parse(path, format="turtle")
+    g, one = Graph(namespace_manager=parsed.namespace_manager), {}
+    for triple in parsed:
+        g.add(tuple(one.setdefault(term, term) for term in triple))
     return g
 
 
@@ -112,10 +118,33 @@ def _fast_shapes() -> ShapeSet:
     return ShapeSet(shapes_graph())
 
 
+class _ParameterList(list):
+    """pySHACL's list of constraint parameters, answering `in` from a set. pySHACL tests every predicate of every
+    shape against this list on every run (`p in ALL_CONSTRAINT_PARAMETERS`): a linear scan calling rdflib's Python
+    __eq__ ~40 times per test, ~2-3 ms per report in kg build's batches. Still a list, for the code paths that
+    copy or extend it (advanced and JS modes, which kg does not use)."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self._members = frozenset(self)
+
+    def __contains__(self, item) -> bool:
+        return item in self._members
+
+
+def _speed_up_pyshacl() -> None:
+    """Hand pySHACL the parameter list above through the module attribute it caches the list in."""
+    import pyshacl.shape as shape_module
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+    if not isinstance(getattr(shape_module, "CONSTRAINT_PARAMS", (None,))[0], _ParameterList):
+        shape_module.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+
+
 @lru_cache(maxsize=2)
 def _pyshacl_shapes(flat: bool):
     """pySHACL's ShapesGraph, harvested once, for the flattened or the nested shapes."""
     from pyshacl.shapes_graph import ShapesGraph
+    _speed_up_pyshacl()
     compiled = ShapesGraph(flatten_shapes(shapes_graph()) if flat else shapes_graph(), False,
                            logging.getLogger("pyshacl"))
     compiled.shapes  # noqa: B018 -- the property getter harvests the shapes now, not inside a validation
@@ -371,6 +400,12 @@ def _mentions_inverse(shapes: Graph, node, seen=None) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _shape_terms() -> dict:
+    """Every IRI of the shapes graph, mapped to itself (the object pySHACL will look data up with)."""
+    return {t: t for triple in shapes_graph() for t in triple if isinstance(t, URIRef)}
+
+
 _EMPTY: dict = {}
 _NO_CONTEXTS = ()
 
@@ -528,12 +563,25 @@ def _disjoint_union(parts: list[list]) -> Graph | None:
             for s, p, o in own:
                 if s in fixed or (p in objects_of and o in fixed):
                     return None
+    # rdflib's URIRef.__eq__ is Python code, and a dict hit on an equal but not identical key calls it. pySHACL
+    # makes several look-ups per triple, so the union holds one object per IRI: the shapes graph's own for the
+    # predicates and classes it names, and each report's (kg.rdf.mapping makes one object per IRI) for the rest.
+    # Terms are matched by id() while they are alive in `triples_of`, so no id is reused meanwhile.
     store = _UnionStore()
+    shape_term = _shape_terms().get
+    as_in_shapes: dict = {}   # id(term) -> the shapes graph's object for it, or the term itself
     for k, own in enumerate(triples_of):
-        names = {t: URIRef(t + _tag(k)) for t in terms_of[k] & renamable}
-        if not names:
-            store.fill(own)
-            continue
-        get = names.get
-        store.fill((get(s, s), p, o if isinstance(o, Literal) else get(o, o)) for s, p, o in own)
+        get = {t: URIRef(t + _tag(k)) for t in terms_of[k] if t in renamable}.get   # keys: report k's objects
+        rows = []
+        for s, p, o in own:
+            q = as_in_shapes.get(id(p))
+            if q is None:
+                q = as_in_shapes[id(p)] = shape_term(p, p)
+            if not isinstance(o, Literal):
+                x = as_in_shapes.get(id(o))
+                if x is None:
+                    x = as_in_shapes[id(o)] = shape_term(o, o)
+                o = get(x, x)
+            rows.append((get(s, s), q, o))
+        store.fill(rows)
     return _IndexedGraph(store=store, bind_namespaces="none")

@@ -246,13 +246,14 @@ class _Mapper:
         self.ex = ex
         self.settings = settings
         self.mint = Minter(settings.base_iri)
+        self._iris: dict[str, URIRef] = {}
         meta = ex.report
         key = Minter.report_key(meta.index_number, meta.agency, meta.year_covered, meta.genre, meta.title,
                                 _file_name(source_name))
-        self.report = URIRef(self.mint.report(key))
-        self.graph_iri = URIRef(self.mint.graph(str(self.report)))
-        self.text_node = URIRef(self.mint.text(str(self.report)))
-        self.run = URIRef(self.mint.run(str(self.report)))
+        self.report = self.iri(self.mint.report(key))
+        self.graph_iri = self.iri(self.mint.graph(str(self.report)))
+        self.text_node = self.iri(self.mint.text(str(self.report)))
+        self.run = self.iri(self.mint.run(str(self.report)))
         self.source_name = _file_name(source_name)
         # Offsets index `ex.text`; the published text masks personal data character for character.
         if settings.publish_personal_contacts:
@@ -277,6 +278,15 @@ class _Mapper:
             return None
         return (start, end) if 0 <= start < end <= len(self.ex.text) else None
 
+    def iri(self, value: str) -> URIRef:
+        """One URIRef object per IRI in a report's triples. Validation looks nodes up in dicts many times per
+        triple, and a hit on the identical object skips rdflib's Python-level __eq__ (a hit on an equal one
+        calls it); creating each IRI once also skips URIRef's checks on every repeat."""
+        node = self._iris.get(value)
+        if node is None:
+            node = self._iris[value] = URIRef(value)
+        return node
+
     def annotate(self, body: URIRef, spans, motivation: URIRef, what: str) -> int:
         """One annotation per valid span of `body`; returns how many were made."""
         made = 0
@@ -286,8 +296,9 @@ class _Mapper:
                 self.dropped.append(f"{what}: span {span!r} outside the text (length {len(self.ex.text)})")
                 continue
             start, end = valid
-            ann = URIRef(self.mint.annotation(str(self.report), str(body), start, end))
-            target, quote_sel, position = URIRef(ann + "#target"), URIRef(ann + "#quote"), URIRef(ann + "#position")
+            ann_iri = self.mint.annotation(str(self.report), str(body), start, end)
+            ann = self.iri(ann_iri)
+            target, quote_sel, position = (self.iri(ann_iri + part) for part in ("#target", "#quote", "#position"))
             prefix, suffix = quote_context(self.published_text, start, end)
             add = self.r.add
             add((ann, _A, _ANNOTATION))
@@ -326,7 +337,7 @@ class _Mapper:
     def region(self, code: str | None, name: str | None) -> URIRef | None:
         if not code:
             return None
-        node = URIRef(self.mint.region(quote(code.strip(), safe="")))
+        node = self.iri(self.mint.region(quote(code.strip(), safe="")))
         self.e.add((node, RDF.type, GK.Region))
         self.e.add((node, GK.regionCode, Literal(code.strip())))
         if name:
@@ -335,7 +346,7 @@ class _Mapper:
         return node
 
     def agency(self, name: str, surfaces=(), region_code: str | None = None, region_name: str | None = None) -> URIRef:
-        node = URIRef(self.mint.agency(name))
+        node = self.iri(self.mint.agency(name))
         # foaf:Agent explicitly: DCAT-AP's Agent shape targets it and validators do not run inference.
         self.e.add((node, RDF.type, GK.Agency))
         self.e.add((node, RDF.type, FOAF.Agent))
@@ -422,7 +433,7 @@ class _Mapper:
             is_issuer = ag.role == "issuer" or (meta.agency and fold(ag.name) == fold(meta.agency))
             node = self.agency(ag.name, [ag.surface, *ag.aliases], ag.region_code, ag.region)
             if is_issuer and meta.region_code:
-                self.e.add((node, GK.region, URIRef(self.mint.region(quote(meta.region_code.strip(), safe="")))))
+                self.e.add((node, GK.region, self.iri(self.mint.region(quote(meta.region_code.strip(), safe="")))))
             by_name[fold(ag.name)] = node
             # Mentions through a short form (市外办, 以下简称…) are evidence too.
             spans = [*ag.spans, *getattr(ag, "alias_spans", ())]
@@ -443,7 +454,7 @@ class _Mapper:
         by_name: dict[str, URIRef] = {}
         for ins in self.ex.instruments:
             if ins.name:
-                by_name[fold(ins.name)] = URIRef(self.mint.instrument(ins.name))
+                by_name[fold(ins.name)] = self.iri(self.mint.instrument(ins.name))
         for ins in self.ex.instruments:
             if not ins.name:
                 continue
@@ -466,7 +477,7 @@ class _Mapper:
         for ev in self.ex.events:
             if not ev.name:
                 continue
-            node = URIRef(self.mint.event(ev.name))
+            node = self.iri(self.mint.event(ev.name))
             self.e.add((node, RDF.type, GK.Event))
             self._labels(node, ev.name, [ev.surface, *ev.aliases])
             if ev.date and ev.date.startswith("--"):
@@ -488,7 +499,7 @@ class _Mapper:
                 continue
             spans = [s for s in (self._valid_span(sp) for sp in sec.spans) if s]
             start = spans[0][0] if spans else None
-            node = URIRef(self.mint.section(str(self.report), sec.heading, start))
+            node = self.iri(self.mint.section(str(self.report), sec.heading, start))
             self._section_node(node, sec.heading)
             self.r.add((node, GK.headingLevel, Literal(int(sec.level))))
             self.r.add((node, GK.sectionKind, Literal(sec.kind)))
@@ -510,7 +521,7 @@ class _Mapper:
             return max(before, key=lambda c: c[0])[1]
         if candidates:
             return candidates[0][1]
-        node = URIRef(self.mint.section(str(self.report), heading, None))   # heading not among the sections
+        node = self.iri(self.mint.section(str(self.report), heading, None))   # heading not among the sections
         self._section_node(node, heading)
         return node
 
@@ -522,7 +533,7 @@ class _Mapper:
                 self.dropped.append(f"initiative {ini.title}: no valid span")
                 continue
             own_text = "".join(self.ex.text[a:b] for a, b in spans)  # the original text: IRIs ignore masking
-            node = URIRef(self.mint.initiative(str(self.report), own_text))
+            node = self.iri(self.mint.initiative(str(self.report), own_text))
             r = self.r
             r.add((node, RDF.type, GK.Initiative))
             r.add((self.report, GK.hasInitiative, node))
@@ -560,7 +571,7 @@ class _Mapper:
             if not spans:
                 self.dropped.append(f"figure {fig.surface or fig.value}: no valid span")
                 continue
-            node = URIRef(self.mint.figure(str(self.report), *spans[0]))
+            node = self.iri(self.mint.figure(str(self.report), *spans[0]))
             r = self.r
             r.add((node, RDF.type, GK.Figure))
             r.add((self.report, GK.reportsFigure, node))
@@ -576,7 +587,7 @@ class _Mapper:
             self.annotate(node, spans, OA.describing, f"figure {label}")
 
     def map_provenance(self) -> None:
-        software = URIRef(self.mint.software(MAPPING_VERSION))
+        software = self.iri(self.mint.software(MAPPING_VERSION))
         self.r.add((self.run, RDF.type, GK.ExtractionRun))
         self.r.add((self.run, PROV.used, self.text_node))
         self.r.add((self.run, PROV.wasAssociatedWith, software))
