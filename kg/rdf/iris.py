@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _DASHES = dict.fromkeys(map(ord, "—–－―‐‑﹣−~～"), "-")
 _QUOTES = dict.fromkeys(map(ord, "“”\"‘’'「」『』《》〈〉<>"), None)
@@ -43,9 +44,51 @@ def _h(s: str, n: int = 16) -> str:
     return hashlib.sha256(s.encode("utf-8")).hexdigest()[:n]
 
 
+@dataclass(frozen=True)
+class Minted:
+    """What Minter.read finds in an IRI: the kind of node (the names below), the report a node minted inside one
+    belongs to, and the IRI's own key (its hash, region code or software version)."""
+    kind: str   # agency instrument event region report graph text checksum run initiative figure section
+    #             annotation target quote position software
+    key: str
+    report: str | None = None
+
+
+_IN_REPORT = {"initiative", "figure", "section", "annotation"}
+_ANNOTATION_PARTS = {"": "annotation", "target": "target", "quote": "quote", "position": "position"}
+
+
 class Minter:
     def __init__(self, base: str):
         self.base = base if base.endswith("/") else base + "/"
+
+    def read(self, iri: str) -> Minted | None:
+        """The inverse of the methods below: which kind of minted node `iri` is (None: not one of ours)."""
+        if not iri.startswith(self.base):
+            return None
+        path, _, frag = iri[len(self.base):].partition("#")
+        parts = path.split("/")
+        if not all(parts):
+            return None
+        if len(parts) == 3 and parts[0] == "id" and not frag and parts[1] in ("agency", "instrument", "event",
+                                                                                "region", "report"):
+            return Minted(parts[1], parts[2])
+        if parts[:2] == ["graph", "report"] and len(parts) == 3 and not frag:
+            return Minted("graph", parts[2], f"{self.base}id/report/{parts[2]}")
+        if parts[:3] == ["id", "software", "govkg"] and len(parts) == 4 and not frag:
+            return Minted("software", parts[3])
+        if parts[:2] != ["id", "report"] or len(parts) < 4:
+            return None
+        report = f"{self.base}id/report/{parts[2]}"
+        below = parts[3:]
+        if below == ["text"] and frag in ("", "sha256"):
+            return Minted("checksum" if frag else "text", parts[2], report)
+        if below == ["run"] and not frag:
+            return Minted("run", parts[2], report)
+        if len(below) == 2 and below[0] in _IN_REPORT:
+            kind = _ANNOTATION_PARTS.get(frag) if below[0] == "annotation" else (None if frag else below[0])
+            return Minted(kind, below[1], report) if kind else None
+        return None
 
     def agency(self, name: str) -> str:
         return f"{self.base}id/agency/{_h(fold(name))}"

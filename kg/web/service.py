@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from kg.config import Settings
 from kg.publish import citations
+from kg.rdf.iris import Minter
 from kg.rdf.namespaces import GK, OA, SCHEMA, bind_prefixes
 from kg.store.base import Store
 from kg.web.i18n import (DATATYPE_LABELS, LABEL_PREFS, SECTION_KINDS, STRINGS, TERM_LABELS, genre_name, in_lang,
@@ -160,10 +161,17 @@ class GenerationMemo:
             return value
 
 
+# The unlabelled nodes minted inside a report, named from their IRI alone (Minter.read's kinds -> STRINGS keys).
+_DERIVED_LABELS = {"annotation": "node_annotation", "target": "node_target", "quote": "node_quote",
+                   "position": "node_position", "text": "node_text", "checksum": "node_checksum", "run": "node_run",
+                   "software": "node_software"}
+
+
 class KGService:
     def __init__(self, store: Store, settings: Settings):
         self.store = store
         self.settings = settings
+        self.minter = Minter(settings.base_iri)   # also reads what a minted IRI names (Minter.read)
         self.memo = GenerationMemo()
         self.warms_in_background = False   # set by the app when a thread warms each new generation
         self._label_gen = None
@@ -326,40 +334,30 @@ class KGService:
                 derived = self.derived_label(i, lang)
                 if derived:
                     labels[i] = derived
-                    if i.endswith("/run"):
-                        runs.append(i)
+                    minted = self.minter.read(i)
+                    if minted.kind == "run":
+                        runs.append((i, minted.report))
         if runs:   # runs say whose they are (a software agent's page lists many): their reports' labels, one look-up
-            reports = self.labels([r[:-len("/run")] for r in runs], lang)
-            for r in runs:
-                if reports.get(r[:-len("/run")]):
-                    labels[r] = STRINGS["run_of"][0 if lang == "zh" else 1].format(report=reports[r[:-len("/run")]])
+            reports = self.labels([report for _, report in runs], lang)
+            for run, report in runs:
+                if reports.get(report):
+                    labels[run] = STRINGS["run_of"][0 if lang == "zh" else 1].format(report=reports[report])
         return labels
+
+    def _report_of_text(self, source: str) -> str:
+        """The report whose stored text `source` is, by its IRI (the text's own IRI when it is not a minted text)."""
+        minted = self.minter.read(source)
+        return minted.report if minted and minted.kind == "text" else source
 
     def derived_label(self, iri: str, lang: str) -> str | None:
         """A name for the unlabelled nodes minted inside a report (kg/rdf/iris.py), from their IRI alone: the
         annotation's #target, #quote and #position, the report's text and its #sha256 checksum, the extraction run,
         the software agent. No query: the IRI says what the node is."""
-        i = 0 if lang == "zh" else 1
-
-        def say(key, **kw):
-            return STRINGS[key][i].format(**kw)
-        base = self.settings.base_iri
-        if iri.startswith(base + "id/software/govkg/"):
-            version = iri[len(base + "id/software/govkg/"):]
-            return say("node_software", version=version) if version and "/" not in version else None
-        if not iri.startswith(base + "id/report/"):
+        minted = self.minter.read(iri)
+        key = _DERIVED_LABELS.get(minted.kind) if minted else None
+        if key is None:
             return None
-        path, _, frag = iri[len(base + "id/report/"):].partition("#")
-        parts = path.split("/")
-        if len(parts) == 3 and parts[1] == "annotation" and parts[2]:
-            node = {"": "node_annotation", "target": "node_target", "quote": "node_quote",
-                    "position": "node_position"}.get(frag)
-            return say(node, id=parts[2]) if node else None
-        if len(parts) == 2 and parts[1] == "text":
-            return say("node_text") if not frag else say("node_checksum") if frag == "sha256" else None
-        if len(parts) == 2 and parts[1] == "run" and not frag:
-            return say("node_run")
-        return None
+        return STRINGS[key][0 if lang == "zh" else 1].format(id=minted.key, version=minted.key)
 
     def value(self, term, labels: dict[str, str], lang: str | None = None, prop: str | None = None) -> Value:
         """A value as a page shows it. With the UI language: coded literals in words (gk:genre "fzzf" ->
@@ -550,7 +548,7 @@ class KGService:
                 continue
             seen.add(a)
             src = str(r["src"])
-            report = str(r["report"]) if "report" in r else (src[:-5] if src.endswith("/text") else src)
+            report = str(r["report"]) if "report" in r else self._report_of_text(src)
             items.append({"annotation": a, "source": src, "report": report,
                           "exact": str(r.get("exact", "")), "prefix": str(r.get("prefix", "")),
                           "suffix": str(r.get("suffix", "")),
@@ -598,8 +596,8 @@ class KGService:
                     pass
         source = got.get("source", [None])[0]
         report = got.get("report", [None])[0]
-        if report is None and source and source.endswith("/text"):
-            report = source[:-5]
+        if report is None and source:
+            report = self._report_of_text(source)
         bodies = got.get("body", [])
         types = [t for t in got.get("type", []) if t.startswith(str(GK))] or got.get("type", [])
         labels = self.labels(bodies + types + got.get("motivation", []) + ([report] if report else []), lang)

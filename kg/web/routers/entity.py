@@ -132,10 +132,8 @@ def _short(text: str, n: int = TITLE_QUOTE_MAX) -> str:
 
 def _report_of(request: Request, iri: str) -> str | None:
     """The report a node minted inside one belongs to (/id/report/{h}/…), by its IRI, as the breadcrumbs find it."""
-    base = settings(request).base_iri + "id/report/"
-    if iri.startswith(base) and "/" in iri[len(base):]:
-        return base + iri[len(base):].split("/")[0]
-    return None
+    minted = service(request).minter.read(iri)
+    return minted.report if minted and minted.kind != "graph" else None
 
 
 def parse_at(value: str | None) -> tuple[int, int] | None:
