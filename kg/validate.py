@@ -77,16 +77,10 @@ def shapes_files() -> list[Path]:
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
-    """shapes/*.ttl as written (one NodeShape per class, property shapes nested). Cached: do not modify.
-
-    Each term is one object however often the files name it (the parser makes one per occurrence): validation
-    looks data up with these objects, and identical ones skip rdflib's Python-level __eq__ (see _disjoint_union)."""
-    parsed = Graph()
+    """shapes/*.ttl as written (one NodeShape per class, property shapes nested). Cached: do not modify."""
+    g = Graph()
     for path in shapes_files():
-        parsed.parse(path, format="turtle")
-    g, one = Graph(namespace_manager=parsed.namespace_manager), {}
-    for triple in parsed:
-        g.add(tuple(one.setdefault(term, term) for term in triple))
+        g.parse(path, format="turtle")
     return g
 
 
@@ -121,7 +115,7 @@ def _fast_shapes() -> ShapeSet:
 class _ParameterList(list):
     """pySHACL's list of constraint parameters, answering `in` from a set. pySHACL tests every predicate of every
     shape against this list on every run (`p in ALL_CONSTRAINT_PARAMETERS`): a linear scan calling rdflib's Python
-    __eq__ ~40 times per test, ~2-3 ms per report in kg build's batches. Still a list, for the code paths that
+    __eq__ ~40 times per test, ~1 ms of ~18 per report in kg build's batches. Still a list, for the code paths that
     copy or extend it (advanced and JS modes, which kg does not use)."""
 
     def __init__(self, items):
@@ -400,12 +394,6 @@ def _mentions_inverse(shapes: Graph, node, seen=None) -> bool:
     return False
 
 
-@lru_cache(maxsize=1)
-def _shape_terms() -> dict:
-    """Every IRI of the shapes graph, mapped to itself (the object pySHACL will look data up with)."""
-    return {t: t for triple in shapes_graph() for t in triple if isinstance(t, URIRef)}
-
-
 _EMPTY: dict = {}
 _NO_CONTEXTS = ()
 
@@ -563,25 +551,12 @@ def _disjoint_union(parts: list[list]) -> Graph | None:
             for s, p, o in own:
                 if s in fixed or (p in objects_of and o in fixed):
                     return None
-    # rdflib's URIRef.__eq__ is Python code, and a dict hit on an equal but not identical key calls it. pySHACL
-    # makes several look-ups per triple, so the union holds one object per IRI: the shapes graph's own for the
-    # predicates and classes it names, and each report's (kg.rdf.mapping makes one object per IRI) for the rest.
-    # Terms are matched by id() while they are alive in `triples_of`, so no id is reused meanwhile.
     store = _UnionStore()
-    shape_term = _shape_terms().get
-    as_in_shapes: dict = {}   # id(term) -> the shapes graph's object for it, or the term itself
     for k, own in enumerate(triples_of):
-        get = {t: URIRef(t + _tag(k)) for t in terms_of[k] if t in renamable}.get   # keys: report k's objects
-        rows = []
-        for s, p, o in own:
-            q = as_in_shapes.get(id(p))
-            if q is None:
-                q = as_in_shapes[id(p)] = shape_term(p, p)
-            if not isinstance(o, Literal):
-                x = as_in_shapes.get(id(o))
-                if x is None:
-                    x = as_in_shapes[id(o)] = shape_term(o, o)
-                o = get(x, x)
-            rows.append((get(s, s), q, o))
-        store.fill(rows)
+        names = {t: URIRef(t + _tag(k)) for t in terms_of[k] & renamable}
+        if not names:
+            store.fill(own)
+            continue
+        get = names.get
+        store.fill((get(s, s), p, o if isinstance(o, Literal) else get(o, o)) for s, p, o in own)
     return _IndexedGraph(store=store, bind_namespaces="none")

@@ -190,10 +190,7 @@ def quote_context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -
 
 
 class _Triples(set):
-    """A set of triples with Graph's `add`, so the mapping code reads like graph code."""
-
-    def add(self, triple) -> None:  # type: ignore[override]
-        super().add(triple)
+    """A set of triples: set.add is Graph.add's signature, so the mapping code reads like graph code."""
 
 
 def _to_graph(triples: set) -> Graph:
@@ -279,9 +276,8 @@ class _Mapper:
         return (start, end) if 0 <= start < end <= len(self.ex.text) else None
 
     def iri(self, value: str) -> URIRef:
-        """One URIRef object per IRI in a report's triples. Validation looks nodes up in dicts many times per
-        triple, and a hit on the identical object skips rdflib's Python-level __eq__ (a hit on an equal one
-        calls it); creating each IRI once also skips URIRef's checks on every repeat."""
+        """One URIRef object per IRI in a report's triples: URIRef checks the IRI each time one is made, and
+        agencies, instruments, annotations and their parts recur in several triples each."""
         node = self._iris.get(value)
         if node is None:
             node = self._iris[value] = URIRef(value)
