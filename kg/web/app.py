@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from kg.config import Settings
 from kg.publish.dumps import MANIFEST
 from kg.store.base import Store, open_store
+from kg.web.apidoc import API_ROUTES
 from kg.web.common import (HERE, LANG_COOKIE, env, etag_in, http_error_response, not_modified_since,
                            validation_error_response)
 from kg.web.i18n import DEFAULT_LANG, pick_lang, translator
@@ -337,48 +338,6 @@ class WebMiddleware:
 API_DESCRIPTION = ("Linked data from Chinese government reports. Machine-readable endpoints: SPARQL 1.1, "
                    "JSON twins of lists and search, stored queries as JSON/CSV, the citation network, entity "
                    "documents in RDF by content negotiation, dumps and dataset descriptions. HTML pages are not listed.")
-# Machine-readable routes shown in /openapi.json, with a summary each; every other route is an HTML page.
-API_ROUTES = {
-    "/sparql": "SPARQL 1.1 Protocol endpoint (query by GET or POST; results by Accept or ?format=)",
-    "/search.json": "Search labels (Chinese substrings work)",
-    "/agencies.json": "List agencies (paged, ?page=)",
-    "/instruments.json": "List legal instruments (paged, ?page=)",
-    "/events.json": "List events (paged, ?page=)",
-    "/reports.json": "List reports (paged, ?page=)",
-    "/initiatives.json": "List initiatives (paged, ?page=)",
-    "/id/{path:path}": "Dereference an entity IRI: 303 See Other to its document (HTML or RDF by Accept)",
-    "/doc/{path:path}": "An entity's document: HTML, or Turtle/N-Triples/JSON-LD/RDF-XML by Accept or .ttl/.nt/.jsonld/.rdf",
-    "/dumps.json": "Dump files with sizes and SHA-256 checksums",
-    "/dumps/{name}": "Download one dump file",
-    "/catalog.{suffix}": "DCAT-AP catalog (ttl, jsonld, nt, rdf)",
-    "/.well-known/void": "VoID dataset description (RDF by Accept)",
-    "/sitemap.xml": "Sitemap of the entity pages (a sitemap index of /sitemap-{n}.xml past 50,000)",
-    "/ontology.ttl": "The ontology in Turtle",
-    "/ontology.{suffix}": "The ontology as N-Triples, JSON-LD or RDF/XML (nt, jsonld, rdf)",
-    "/graph/report/{h}": "One report's named graph (RDF by Accept or .ttl/.nt/.jsonld/.rdf; browsers: 303 to the report page)",
-    "/dataset": "The dataset: 303 See Other to the DCAT catalog",
-    "/shapes.ttl": "The SHACL shapes in Turtle",
-    "/healthz": "Health check",
-    "/queries.json": "List the stored queries",
-    "/queries/{slug}.json": "Run a stored query (JSON)",
-    "/queries/{slug}.csv": "Run a stored query (CSV)",
-    "/network.json": "Agency–instrument citation network",
-}
-
-
-# Longer descriptions for the routes whose own `description=` does not say it; a route's docstring is written for
-# developers and never becomes its description.
-API_DESCRIPTIONS = {
-    "/graph/report/{h}": "A report's named graph, as a SPARQL Graph Store Protocol GET of it would give it: Turtle, "
-                         "N-Triples, JSON-LD or RDF/XML by Accept or by a .ttl/.nt/.jsonld/.rdf suffix. Browsers (HTML) "
-                         "get a 303 to the report's page. The graph is named after the report in it (id/report/{h}).",
-    "/dataset": "The dataset and its SPARQL data service are described by the DCAT catalog (the dataset by VoID too).",
-    "/ontology.{suffix}": "The ontology in the other RDF formats (graph/ontology sends clients that ask for them here).",
-    "/sitemap.xml": "For search engines: a <urlset> of the entity pages (/doc/…); when there are more than 50,000 "
-                    "it is a <sitemapindex> of /sitemap-{n}.xml pages instead.",
-}
-
-
 def _document_api(app: FastAPI, routers) -> None:
     """Which routes /openapi.json lists (API_ROUTES), with a summary each, an operationId from the route's name and
     no developer docstrings. What they answer (media types, errors, parameters) the routes declare themselves."""
@@ -392,11 +351,11 @@ def _document_api(app: FastAPI, routers) -> None:
         if r.path in API_ROUTES and (r.path, methods) not in seen:
             seen.add((r.path, methods))
             r.include_in_schema = True
-            r.summary = API_ROUTES[r.path]
+            r.summary = API_ROUTES[r.path].summary[1]
             r.operation_id = r.name
             doc = inspect.cleandoc(r.endpoint.__doc__ or "")
             if not r.description or r.description == doc:
-                r.description = API_DESCRIPTIONS.get(r.path, "")
+                r.description = API_ROUTES[r.path].description[1]
         else:
             r.include_in_schema = False
     base_openapi = app.openapi

@@ -320,43 +320,8 @@ AGENCY_KINDS_EN: dict[str, str] = {
     "信访局": "petitions bureau", "体育局": "sports bureau", "粮食和物资储备局": "grain and reserves bureau",
 }
 
-# The API page (/docs) in Chinese: summary and description of each path of /openapi.json (which stays English, for
-# machines), and descriptions of its parameters by name. Paths missing here show their English text.
-_QDOC_ZH = ("各查询的参数：instruments-cited-by-agency：agency；most-cited：year；agencies-citing-both：a、b；"
-            "co-citation：instrument；citing-agencies：instrument；changes：agency（可选）、from、to。机关和法律规范可用 IRI "
-            "或其中文名称的一部分；参数留空时取默认值。")
-API_ZH: dict[str, tuple[str, str]] = {
-    "/sparql": ("SPARQL 1.1 协议端点（GET 或 POST 查询；结果格式按 Accept 或 ?format= 选择）", ""),
-    "/search.json": ("按名称搜索（可输入部分中文）", ""),
-    "/agencies.json": ("机关列表（分页，?page=）", ""),
-    "/instruments.json": ("法律规范列表（分页，?page=）", ""),
-    "/events.json": ("活动列表（分页，?page=）", ""),
-    "/reports.json": ("报告列表（分页，?page=）", ""),
-    "/initiatives.json": ("工作举措列表（分页，?page=）", ""),
-    "/id/{path}": ("解析条目 IRI：以 303 See Other 转到其文档（按 Accept 给出 HTML 或 RDF）", ""),
-    "/doc/{path}": ("条目文档：HTML，或按 Accept 或 .ttl/.nt/.jsonld/.rdf 后缀给出 Turtle/N-Triples/JSON-LD/RDF-XML", ""),
-    "/dumps.json": ("数据下载文件及其大小和 SHA-256 校验和", ""),
-    "/dumps/{name}": ("下载一个数据文件", ""),
-    "/catalog.{suffix}": ("DCAT-AP 数据目录（ttl、jsonld、nt、rdf）", ""),
-    "/.well-known/void": ("VoID 数据集描述（按 Accept 给出 RDF）", ""),
-    "/sitemap.xml": ("实体页面的站点地图（超过 50,000 个时为 /sitemap-{n}.xml 的索引）",
-                     "供搜索引擎使用：列出各实体页面（/doc/…）的 <urlset>；超过 50,000 个时改为 /sitemap-{n}.xml 各页的 "
-                     "<sitemapindex>。"),
-    "/ontology.ttl": ("本体（Turtle）", ""),
-    "/ontology.{suffix}": ("本体的 N-Triples、JSON-LD 或 RDF/XML 格式（nt、jsonld、rdf）",
-                           "本体的其他 RDF 格式（graph/ontology 把要这些格式的客户端转到这里）。"),
-    "/graph/report/{h}": ("一份报告的命名图（按 Accept 或 .ttl/.nt/.jsonld/.rdf 后缀给出 RDF；浏览器以 303 转到报告页）",
-                          "一份报告的命名图，与 SPARQL 图存储协议 GET 该图的结果相同：按 Accept 或 .ttl/.nt/.jsonld/.rdf "
-                          "后缀给出 Turtle、N-Triples、JSON-LD 或 RDF/XML。浏览器（HTML）以 303 转到报告页。报告即图中的 "
-                          "gk:Report；图按报告命名（id/report/{h}）。"),
-    "/dataset": ("数据集：以 303 See Other 转到 DCAT 数据目录", "数据集及其 SPARQL 数据服务由 DCAT 数据目录描述（数据集也由 VoID 描述）。"),
-    "/shapes.ttl": ("SHACL 约束（Turtle）", ""),
-    "/healthz": ("健康检查", ""),
-    "/queries.json": ("常用查询列表", "每个常用查询的代号、标题和参数名；各查询可在 /queries/{slug}.json 和 /queries/{slug}.csv 运行。"),
-    "/queries/{slug}.json": ("运行常用查询（JSON）", "列名、各行（IRI 和字面值均为字符串）以及实际运行的 SPARQL 文本。" + _QDOC_ZH),
-    "/queries/{slug}.csv": ("运行常用查询（CSV）", "与 JSON 相同的各行，UTF-8 CSV，带表头行。" + _QDOC_ZH),
-    "/network.json": ("机关—法律规范引用网络", "从机关指向法律规范的连线，权重为引用报告数，只保留度数最高的前 N 个机关和法律规范。"),
-}
+# The API page (/docs) in Chinese: descriptions of the parameters by name (English: each route's own). The
+# routes' summaries and descriptions are in kg.web.apidoc.API_ROUTES.
 API_PARAMS_ZH: dict[str, str] = {
     "agency": "机关 IRI 或名称", "instrument": "法律规范 IRI 或名称", "a": "法律规范 A", "b": "法律规范 B",
     "year": "年度（四位数）", "from": "起始年度", "to": "对比年度", "region": "行政区划代码或其前缀，如 35 或 350200",

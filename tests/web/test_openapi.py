@@ -4,6 +4,7 @@ with their patterns and choices, and no developer docstring leaks. Also the fixe
 its filters like /network.json, stored queries say the same about the same mistake in every form, /queries
 negotiates JSON."""
 import hashlib
+import html
 import json
 import re
 
@@ -204,6 +205,20 @@ def test_docs_page_shows_patterns_choices_and_body(api):
     assert "<code>5–60</code>" in en
     zh = api.get("/docs?lang=zh", headers=HTML).text
     assert "取值之一：" in zh and "请求体：" in zh and "组成默认图的图" in zh
+
+
+def test_every_listed_route_has_its_summary_in_both_languages(api):
+    """One table (kg.web.apidoc.API_ROUTES) says each route in Chinese and English: /openapi.json lists exactly
+    its routes, with the English summary; /docs?lang=zh shows the Chinese one of each."""
+    from kg.web.apidoc import ROUTES_BY_SPEC_PATH
+    spec = api.get("/openapi.json").json()
+    assert set(spec["paths"]) == set(ROUTES_BY_SPEC_PATH)
+    zh = api.get("/docs?lang=zh", headers=HTML).text
+    for path, doc in ROUTES_BY_SPEC_PATH.items():
+        zh_summary, en_summary = doc.summary
+        assert zh_summary and en_summary, path
+        assert all(op["summary"] == en_summary for op in spec["paths"][path].values()), path
+        assert html.escape(zh_summary, quote=False) in zh, path
 
 
 def test_405_lists_every_method_of_the_address(api):

@@ -11,11 +11,11 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
 from kg.web import analytics, queries
-from kg.web.apidoc import errors, ok, responses
+from kg.web.apidoc import ROUTES_BY_SPEC_PATH, errors, ok, responses
 from kg.web.common import (bad_request, href_for, json_response, lang_of, param_problem, problems_text,
                            render, root, service)
 from kg.web.conneg import negotiate
-from kg.web.i18n import API_PARAMS_ZH, API_ZH, STRINGS, translator
+from kg.web.i18n import API_PARAMS_ZH, STRINGS, translator
 
 router = APIRouter()
 
@@ -228,13 +228,13 @@ def api_docs(request: Request):
     zh = lang_of(request) == "zh"   # /openapi.json stays English (for machines); the page speaks the UI's language
     ops = []
     for path, methods in spec.get("paths", {}).items():
-        summary_zh, description_zh = API_ZH.get(path, ("", ""))
+        doc = ROUTES_BY_SPEC_PATH.get(path)
         for m, op in methods.items():
             if m.upper() not in ("GET", "POST"):
                 continue
             ops.append({"method": m.upper(), "path": path,
-                        "summary": summary_zh if zh and summary_zh else op.get("summary", ""),
-                        "description": (description_zh if zh and summary_zh else op.get("description", "")),
+                        "summary": doc.summary[0] if zh and doc else op.get("summary", ""),
+                        "description": doc.description[0] if zh and doc else op.get("description", ""),
                         "params": [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
                                     "description": (API_PARAMS_ZH.get(p["name"], "") if zh
                                                     else p.get("description", "")),
