@@ -147,7 +147,7 @@ def dump(store_kind: str, path: str, n: int, formats: list[str], mode: str, home
     else:
         from kg.store.oxigraph import OxigraphStore
         store = OxigraphStore(path)
-    settings = replace(Settings(), base_iri=BASE, dumps_dir=Path(home))
+    settings = replace(Settings(), base_iri=BASE, dumps=Path(home))
     if mode == "refresh":
         one = next(g for g in store.graph_names() if "/graph/report/" in g)
         pieces.forget(home, [one])

@@ -31,6 +31,7 @@ from rdflib import Literal, URIRef
 
 from kg.build_records import BuildRecords, file_hash, file_stamp
 from kg.config import Settings
+from kg.rdf.namespaces import GK
 
 SUPPORTED = {".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"}
 EXIT_OK, EXIT_FATAL, EXIT_UNREADABLE, EXIT_REJECTED = 0, 1, 2, 4   # unreadable and rejected add up (6)
@@ -40,6 +41,28 @@ COMMIT_EVERY = int(os.environ.get("GOVKG_COMMIT_EVERY", "500") or 500)
 
 def graph_iri(settings: Settings, name: str) -> str:
     return f"{settings.base_iri}graph/{name}"
+
+
+class BuildError(Exception):
+    """A build that must not start, said in one line a user can act on."""
+
+
+# Build records kept under another base IRI: their graph is named <base>graph/build like ours.
+OTHER_BASE_QUERY = f"""PREFIX gk: <{GK}>
+SELECT ?g WHERE {{{{
+  GRAPH ?g {{{{ ?report gk:sourcePath ?path }}}} FILTER(STRENDS(STR(?g), "/graph/build") && ?g != <{{build}}>)
+}}}} LIMIT 1"""
+
+
+def _check_base(store, settings: Settings, build_g: str) -> None:
+    """Refuse to build into a store built under another base IRI: its records would not be found under this one,
+    so every report would be published a second time under new IRIs beside the old ones."""
+    found = store.query(OTHER_BASE_QUERY.format(build=build_g)).rows
+    if found:
+        other = str(found[0]["g"])[:-len("graph/build")]
+        raise BuildError(f"the store {settings.store} holds reports published under the base IRI {other}, and this "
+                         f"build mints IRIs under {settings.base_iri}: build into a new store (--store "
+                         f"oxigraph:PATH), or set GOVKG_BASE_IRI (or --base) to {other}")
 
 
 @dataclass
@@ -208,7 +231,6 @@ def _warm() -> None:
 
 
 def _build_record(graph: str, key: str, fhash: str):
-    from kg.rdf.namespaces import GK
     g = URIRef(graph)
     return [(g, GK.sourcePath, Literal(key)), (g, GK.sourceHash, Literal(fhash))]
 
@@ -267,6 +289,8 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     build_g, entities_g, ontology_g = (graph_iri(settings, n) for n in ("build", "entities", "ontology"))
     records = BuildRecords.read(store, build_g)   # also with --full: withdrawals and stale graphs need them
     previous = records.by_key()
+    if not previous:
+        _check_base(store, settings, build_g)
 
     todo: list[str] = []
     kept: dict[str, list[tuple[str, str]]] = {}   # graph -> (record key, hash) of unchanged files recorded on it

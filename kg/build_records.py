@@ -53,6 +53,7 @@ class BuildRecords:
 
     def __init__(self, graphs: dict[str, dict[str, str]], stamps: dict[str, list] | None = None):
         self.graphs = graphs
+        self.build_graph: str | None = None   # graph/build under the base IRI the records were read for
         self.stamps = stamps or {}  # record key -> file_stamp() + [the sha256 the file had with that stamp]
         self.dirty = False          # something the saved copy lacks (or there is none)
 
@@ -63,8 +64,11 @@ class BuildRecords:
         if saved is not None and saved.exists():
             try:
                 data = json.loads(saved.read_bytes())
-                if data["version"] == __version__:
-                    return cls({g: dict(files) for g, files in data["graphs"].items()}, data["stamps"])
+                # the copy of records kept under this base IRI (another base's are not this build's: see kg.build)
+                if data["version"] == __version__ and data.get("build") == build_graph:
+                    out = cls({g: dict(files) for g, files in data["graphs"].items()}, data["stamps"])
+                    out.build_graph = build_graph
+                    return out
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 pass   # read from the store instead, and saved again at the end
         graphs: dict[str, dict[str, str]] = {}
@@ -72,6 +76,7 @@ class BuildRecords:
             graphs.setdefault(str(r["g"]), {})[str(r["path"])] = str(r["hash"])
         out = cls(graphs)
         out.dirty = True
+        out.build_graph = build_graph
         return out
 
     def by_key(self) -> dict[str, tuple[set[str], list[str]]]:
@@ -128,7 +133,7 @@ class BuildRecords:
             return
         recorded = {k for files in self.graphs.values() for k in files}
         stamps = {k: s for k, s in self.stamps.items() if k in recorded}
-        data = {"version": __version__, "graphs": self.graphs, "stamps": stamps}
+        data = {"version": __version__, "build": self.build_graph, "graphs": self.graphs, "stamps": stamps}
         save_cache_file(path, SAVED_NAME, json.dumps(data, ensure_ascii=False).encode())
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -17,17 +16,7 @@ from kg.config import ROOT, Settings
 def _settings(args) -> Settings:
     s = Settings()
     if getattr(args, "store", None):
-        s = replace(s, store=args.store)
-        # Dumps and quarantine belong to the store they come from, beside it: `--store oxigraph:/x/store` writes
-        # /x/dumps (the default layout, var/store and var/dumps), `--store oxigraph:/x/kg` writes /x/kg-dumps, so
-        # two stores in one folder never share, or replace, each other's dumps.
-        if args.store.startswith("oxigraph:"):
-            folder = Path(args.store.split(":", 1)[1])
-            prefix = "" if folder.name == "store" else folder.name + "-"
-            if "GOVKG_DUMPS" not in os.environ:
-                s = replace(s, dumps_dir=folder.parent / (prefix + "dumps"))
-            if "GOVKG_QUARANTINE" not in os.environ:
-                s = replace(s, quarantine_dir=folder.parent / (prefix + "quarantine"))
+        s = replace(s, store=args.store)   # its dumps and quarantine follow it (Settings.dumps_dir)
     if getattr(args, "base", None):
         s = replace(s, base_iri=args.base if args.base.endswith("/") else args.base + "/")
     return s
@@ -73,13 +62,13 @@ def _open_store(s: Settings):
 
 
 def cmd_build(args) -> int:
-    from kg.build import EXIT_FATAL, build
+    from kg.build import EXIT_FATAL, BuildError, build
     s = _settings(args)
     paths = args.paths or [str(ROOT / "data")]
     store = _open_store(s)
     try:
         summary = build(paths, store, s, jobs=args.jobs, full=args.full, progress=not args.quiet)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, BuildError) as exc:
         return _fail(str(exc), EXIT_FATAL)
     finally:
         store.close()

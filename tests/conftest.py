@@ -21,7 +21,7 @@ def needs_shared():
 def seed_settings(tmp_path_factory) -> Settings:
     tmp = tmp_path_factory.mktemp("seed")
     return replace(Settings(), base_iri=TEST_BASE, store=f"oxigraph:{tmp / 'store'}",
-                   quarantine_dir=tmp / "quarantine", dumps_dir=tmp / "dumps")
+                   quarantine=tmp / "quarantine", dumps=tmp / "dumps")
 
 
 @pytest.fixture(scope="session")

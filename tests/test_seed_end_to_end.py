@@ -127,7 +127,7 @@ def test_same_agency_is_one_node_across_reports(tmp_path, seed_settings):
         "厦门市人民政府外事办公室关于2024年法治政府建设工作情况的报告\n市委、市政府:\n"
         "2024年,市外办深入学习《中华人民共和国政府信息公开条例》,开展宪法宣传周活动。\n"
         "厦门市人民政府外事办公室\n2025年2月10日\n", encoding="utf-8")
-    s = replace(seed_settings, store=f"oxigraph:{tmp_path / 'store'}", quarantine_dir=tmp_path / "q")
+    s = replace(seed_settings, store=f"oxigraph:{tmp_path / 'store'}", quarantine=tmp_path / "q")
     store = open_store(s.store)
     try:
         summary = build([str(other)], store, s, progress=False)
@@ -161,7 +161,7 @@ def test_broken_graph_is_rejected_and_not_stored(tmp_path, seed_settings, monkey
         return rg
 
     monkeypatch.setattr(mapping, "map_extraction", broken)
-    s = replace(seed_settings, store=f"oxigraph:{tmp_path / 'store'}", quarantine_dir=tmp_path / "quarantine")
+    s = replace(seed_settings, store=f"oxigraph:{tmp_path / 'store'}", quarantine=tmp_path / "quarantine")
     store = open_store(s.store)
     try:
         summary = build([str(SEED)], store, s, progress=False, jobs=1)

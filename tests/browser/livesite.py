@@ -21,7 +21,7 @@ def build_store(tmp: Path, base: str, synth: int = 0):
     from kg.build import build
     from kg.store.base import open_store
     settings = replace(Settings(), base_iri=base, store=f"oxigraph:{tmp / 'store'}",
-                       quarantine_dir=tmp / "quarantine", dumps_dir=tmp / "dumps")
+                       quarantine=tmp / "quarantine", dumps=tmp / "dumps")
     store = open_store(settings.store)
     inputs = [str(ROOT / "data")]
     if synth:

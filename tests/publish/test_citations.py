@@ -31,7 +31,7 @@ def corpus_store(tmp_path):
     corpus = tmp_path / "corpus"
     synthesize(16, corpus, truth=False)
     settings = replace(Settings(), base_iri=BASE, store=f"oxigraph:{tmp_path / 'store'}",
-                       quarantine_dir=tmp_path / "quarantine", dumps_dir=tmp_path / "dumps")
+                       quarantine=tmp_path / "quarantine", dumps=tmp_path / "dumps")
     store = OxigraphStore(tmp_path / "store")
     yield corpus, store, settings
     store.close()

@@ -32,7 +32,7 @@ def built(tmp_path_factory):
     corpus = tmp / "corpus"
     synthesize(6, corpus, truth=False)
     settings = replace(Settings(), base_iri=BASE, store=f"oxigraph:{tmp / 'store'}",
-                       quarantine_dir=tmp / "quarantine", dumps_dir=tmp / "unused")
+                       quarantine=tmp / "quarantine", dumps=tmp / "unused")
     store = OxigraphStore(tmp / "store")
     summary = build([str(corpus)], store, settings, jobs=1, progress=False)
     assert len(summary.accepted) == 6, summary.line()

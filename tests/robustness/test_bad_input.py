@@ -92,7 +92,7 @@ def test_script_title_is_stored_verbatim_and_escaped_when_served(bad_build):
     from kg.web.app import create_app
 
     settings = replace(Settings(), base_iri=BASE, store=f"oxigraph:{bad_build['store']}",
-                       quarantine_dir=bad_build["tmp"] / "quarantine", dumps_dir=bad_build["tmp"] / "dumps")
+                       quarantine=bad_build["tmp"] / "quarantine", dumps=bad_build["tmp"] / "dumps")
     store = OxigraphStore(bad_build["store"])
     try:
         rows = store.query("""PREFIX gk: <https://w3id.org/govkg/def#>

@@ -25,7 +25,7 @@ BROKEN_HTML = ("<html><head><meta charset='utf-8'><title>厦门市某某局关�
 
 def _settings(tmp: Path) -> Settings:
     return replace(Settings(), base_iri="http://testserver/", store=f"oxigraph:{tmp / 'store'}",
-                   quarantine_dir=tmp / "quarantine", dumps_dir=tmp / "dumps")
+                   quarantine=tmp / "quarantine", dumps=tmp / "dumps")
 
 
 def _build(folder: Path, tmp: Path, **kw):
@@ -260,3 +260,27 @@ def test_records_written_by_paths_before_0_1_1_are_replaced_and_their_gone_files
     finally:
         store.close()
     assert keys and all(k.startswith("root-") for k in keys) and not any(str(tmp_path) in k for k in keys)
+
+
+def test_a_store_built_under_another_base_iri_is_refused_and_untouched(tmp_path):
+    """A build under another base would find none of the store's records (they are named after the base) and
+    publish every report a second time under new IRIs; it is refused with the two bases named, and nothing changes.
+    Found by a README review: `kg build --base …` on the sample store doubled its reports."""
+    from kg.build import BuildError
+    from kg.store.oxigraph import OxigraphStore
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "report.txt").write_text(REPORT, encoding="utf-8")
+    assert len(_build(folder, tmp_path).accepted) == 1
+    before = graph_digests(tmp_path / "store")
+    store = OxigraphStore(tmp_path / "store")
+    try:
+        with pytest.raises(BuildError) as err:
+            build([str(folder)], store, replace(_settings(tmp_path), base_iri="http://elsewhere.example/"), jobs=1,
+                  progress=False, log=lambda *a: None)
+    finally:
+        store.close()
+    assert "http://testserver/" in str(err.value) and "http://elsewhere.example/" in str(err.value)
+    assert graph_digests(tmp_path / "store") == before
+    assert _build(folder, tmp_path).skipped   # under its own base the store builds on as before

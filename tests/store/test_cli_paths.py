@@ -27,3 +27,15 @@ def test_the_environment_still_decides(monkeypatch):
     monkeypatch.delenv("GOVKG_QUARANTINE", raising=False)
     s = _settings(argparse.Namespace(store="oxigraph:/tmp/alpha", base=None))
     assert s.dumps_dir == Path("/elsewhere/d")
+
+
+def test_govkg_store_alone_keeps_dumps_beside_it(monkeypatch):
+    """The environment's store, like --store, has its dumps and quarantine beside it: a server of one store never
+    lists another store's dumps (found by a README review: GOVKG_STORE alone used ./var/dumps)."""
+    monkeypatch.delenv("GOVKG_DUMPS", raising=False)
+    monkeypatch.delenv("GOVKG_QUARANTINE", raising=False)
+    monkeypatch.setenv("GOVKG_STORE", "oxigraph:/srv/govkg/kg")
+    s = _settings(argparse.Namespace(store=None, base=None))
+    assert s.dumps_dir == Path("/srv/govkg/kg-dumps") and s.quarantine_dir == Path("/srv/govkg/kg-quarantine")
+    monkeypatch.setenv("GOVKG_STORE", "memory:")
+    assert _settings(argparse.Namespace(store=None, base=None)).dumps_dir == Path("var/dumps")

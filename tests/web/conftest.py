@@ -44,7 +44,7 @@ def load_protocol_data(store: MemoryStore) -> None:
 
 
 def make_settings(base: str = TEST_BASE, **kw) -> Settings:
-    return Settings(base_iri=base, store="memory:", dumps_dir=kw.pop("dumps_dir", HERE / "_no_dumps"), **kw)
+    return Settings(base_iri=base, store="memory:", dumps=kw.pop("dumps", HERE / "_no_dumps"), **kw)
 
 
 @pytest.fixture(scope="session")

@@ -48,7 +48,7 @@ def built(tmp_path_factory):
     with st.transaction() as tx:
         tx.add(TEST_BASE + "graph/build", [(URIRef(TEST_BASE + "graph/report/r1"), GK.sourcePath, Literal(SECRET)),
                                            (URIRef(TEST_BASE + "graph/report/r1"), GK.sourceHash, Literal("ab" * 32))])
-    with TestClient(create_app(st, make_settings(dumps_dir=d))) as c:
+    with TestClient(create_app(st, make_settings(dumps=d))) as c:
         yield c
 
 

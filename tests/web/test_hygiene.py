@@ -203,7 +203,7 @@ def dumps_client(tmp_path, store):
                            "eu_file_type": "RDF_N_QUADS"}]}
     (d / "dumps.json").write_text(json.dumps(manifest))
     (tmp_path / "secret.txt").write_text("do not serve")
-    with TestClient(create_app(store, make_settings(dumps_dir=d))) as c:
+    with TestClient(create_app(store, make_settings(dumps=d))) as c:
         yield c
 
 
@@ -236,7 +236,7 @@ def test_dumps_written_by_kg_publish(tmp_path, store):
     """With kg.publish.dumps present, the page lists what write_dumps wrote and serves the .gz bytes as is."""
     dumps = pytest.importorskip("kg.publish.dumps")
     infos = dumps.write_dumps(store, tmp_path, make_settings())
-    with TestClient(create_app(store, make_settings(dumps_dir=tmp_path))) as c:
+    with TestClient(create_app(store, make_settings(dumps=tmp_path))) as c:
         listed = c.get("/dumps.json").json()["dumps"]
         assert {d["name"] for d in listed} == {i.name for i in infos}
         first = infos[0]

@@ -34,7 +34,7 @@ def api(store, tmp_path_factory):
         "media_type": "application/n-triples", "encoding": "gzip", "size": len(DUMP),
         "sha256": hashlib.sha256(DUMP).hexdigest(), "triples": 1, "modified": "2026-01-01T00:00:00+00:00",
         "eu_file_type": "RDF_N_TRIPLES"}]}))
-    with TestClient(create_app(store, make_settings(dumps_dir=d))) as c:
+    with TestClient(create_app(store, make_settings(dumps=d))) as c:
         yield c
 
 
