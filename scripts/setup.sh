@@ -4,12 +4,21 @@
 # this user can install them. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+PY=${PYTHON:-python3}   # PYTHON=/path/to/python3.11 picks another interpreter
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "setup: GovKG needs Python 3.11 or newer; '$PY' is not (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ] && ! "$PY" -m venv .venv; then
+  echo "setup: '$PY -m venv' failed (on Debian/Ubuntu: apt-get install python3-venv)" >&2
+  exit 1
+fi
+# pip's output without its noise; a failed install still fails the script (pipefail keeps pip's status)
+pip_install() { PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q "$@" 2>&1 | { grep -v -e '^WARNING: Location' -e '^$' || true; }; }
 # pip >= 24 resolves lxml[html-clean] for trafilatura correctly (the machine's pip 23 does not)
-.venv/bin/python -m pip install -q --upgrade "pip>=24" 2>&1 | grep -v -e '^WARNING: Location' -e '^$' || true
+pip_install --upgrade "pip>=24"
 if [ "${1:-}" = "--test" ]; then
-  .venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v -e '^WARNING: Location' || true
+  pip_install -e ".[test]"
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     need=()
     command -v virtuoso-t >/dev/null || need+=(virtuoso-opensource)
@@ -22,5 +31,5 @@ if [ "${1:-}" = "--test" ]; then
     fi
   fi
 else
-  .venv/bin/python -m pip install -q -e . 2>&1 | grep -v -e '^WARNING: Location' || true
+  pip_install -e .
 fi
