@@ -84,7 +84,7 @@ def cmd_build(args) -> int:
 def _dumps_exist(s: Settings) -> bool:
     from kg.publish.dumps import read_manifest
     try:
-        return bool(read_manifest(s.dumps_dir))
+        return bool(read_manifest(s.dumps_dir, s.base_iri))   # another dataset's dumps there: write ours
     except (OSError, ValueError, TypeError):  # an unreadable manifest: write them again
         return False
 

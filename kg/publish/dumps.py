@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -485,10 +486,15 @@ def write_dumps(store: Store, out_dir: str | os.PathLike, settings: Settings | N
     return infos
 
 
-def read_manifest(out_dir: str | os.PathLike) -> list[DumpInfo]:
-    """The dumps last written to out_dir (empty when none): what the web tier lists and the catalog describes."""
+def read_manifest(out_dir: str | os.PathLike, base_iri: str | None = None) -> list[DumpInfo]:
+    """The dumps last written to out_dir (empty when none): what the web tier lists and the catalog describes.
+    With `base_iri`, dumps written from a store of another base are none: never another dataset's files."""
     try:
         doc = json.loads((Path(out_dir) / MANIFEST).read_text())
     except FileNotFoundError:
+        return []
+    if base_iri is not None and doc.get("base_iri") not in (None, base_iri):
+        logging.getLogger(__name__).warning("%s: dumps of %s, not of this dataset (%s): not listed",
+                                            Path(out_dir) / MANIFEST, doc.get("base_iri"), base_iri)
         return []
     return [DumpInfo(**d) for d in doc.get("dumps", [])]

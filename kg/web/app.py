@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 from kg.config import Settings
 from kg.publish.dumps import MANIFEST
 from kg.store.base import Store, open_store
-from kg.web.apidoc import API_ROUTES
+from kg.web.apidoc import API_ROUTES, ERROR_JSON, content
 from kg.web.common import (HERE, LANG_COOKIE, env, etag_in, http_error_response, not_modified_since,
                            validation_error_response)
 from kg.web.i18n import DEFAULT_LANG, pick_lang, translator
@@ -366,11 +366,15 @@ def _document_api(app: FastAPI, routers) -> None:
             with warnings.catch_warnings():   # GET and HEAD of one route share its operationId
                 warnings.simplefilter("ignore")
                 spec = base_openapi()
-            for ops in spec.get("paths", {}).values():
+            for path, ops in spec.get("paths", {}).items():
                 ops.pop("head", None)   # GET and HEAD share one handler: list GET (and POST) only
                 for op in ops.values():
                     # FastAPI adds a 422 to every route with parameters; ours answer 400 (documented by each route)
                     op.get("responses", {}).pop("422", None)
+                    if path.endswith(".json"):   # the JSON twins answer errors in JSON (common.wants_json_errors)
+                        for code, answer in op.get("responses", {}).items():
+                            if code[:1] in "45":
+                                answer["content"] = content(["application/json"], ERROR_JSON)
             schemas = spec.get("components", {}).get("schemas", {})
             for name in ("HTTPValidationError", "ValidationError"):
                 schemas.pop(name, None)

@@ -119,9 +119,18 @@ def rdf_response(graph: Graph, suffix: str, headers: dict | None = None) -> Resp
     return Response(body, media_type=mt, headers=headers or {})
 
 
-def json_response(data, headers: dict | None = None) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False, indent=1), media_type="application/json",
-                    headers=headers or {})
+def json_response(data, headers: dict | None = None, status_code: int = 200) -> Response:
+    """JSON, varying with the language as the pages do: labels, titles and messages are in the request's language."""
+    resp = Response(json.dumps(data, ensure_ascii=False, indent=1), media_type="application/json",
+                    headers=headers or {}, status_code=status_code)
+    vary = resp.headers.get("vary")
+    resp.headers["vary"] = ", ".join(x for x in [vary, "Accept-Language, Cookie"] if x)
+    return resp
+
+
+def wants_json_errors(request: Request) -> bool:
+    """The JSON twins (/….json) answer their errors in JSON too, unless a browser asks for HTML."""
+    return request.url.path.endswith(".json") and "text/html" not in request.headers.get("accept", "")
 
 
 def error_page(request: Request, status: int, title_key: str, text: str | None = None) -> Response:
@@ -131,7 +140,10 @@ def error_page(request: Request, status: int, title_key: str, text: str | None =
     if "text/html" in accept:
         return render(request, "error.html", {"status": status, "title": t(title_key), "text": text or ""},
                       status_code=status)
-    return Response(f"{status} {t(title_key)}\n{text or ''}\n", status_code=status, media_type="text/plain; charset=utf-8")
+    if wants_json_errors(request):
+        return json_response({"error": t(title_key), "problems": [text] if text else []}, status_code=status)
+    return Response(f"{status} {t(title_key)}\n{text or ''}\n", status_code=status, media_type="text/plain; charset=utf-8",
+                    headers={"Vary": "Accept-Language, Cookie"})
 
 
 class PageError(HTTPException):
@@ -204,14 +216,14 @@ def bad_request(request: Request, problems: list[str], as_json: bool = False) ->
     client does not ask for HTML, else the error page (HTML for browsers, text for everyone else)."""
     from kg.web.conneg import prefers_html
     t = translator(lang_of(request))
+    as_json = as_json or wants_json_errors(request)
     if as_json and not prefers_html(request.headers.get("accept"), ["application/json"]):
-        resp = json_response({"error": t("bad_request"), "problems": problems})
-        resp.status_code = 400
+        resp = json_response({"error": t("bad_request"), "problems": problems}, status_code=400)
     else:
         resp = error_page(request, 400, "bad_request",
                           problems_text(request, problems) or t("error_status_text").format(status=400))
     if as_json:
-        resp.headers["Vary"] = "Accept"
+        resp.headers["Vary"] = ", ".join(x for x in ["Accept", resp.headers.get("vary")] if x)
     return resp
 
 

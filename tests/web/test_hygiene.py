@@ -283,3 +283,28 @@ def test_void_and_catalog_are_computed_once_per_generation_and_manifest(dumps_cl
     (tmp_path / "dumps" / "new.json").replace(manifest)
     dumps_client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert len(calls) == 2
+
+
+def test_dumps_of_another_base_are_not_listed(tmp_path, store):
+    """A manifest written from a store of another base IRI (another dataset's dumps in the folder) lists nothing:
+    the server never describes or serves another dataset's files as its own (found by a product review)."""
+    d = tmp_path / "dumps"
+    d.mkdir()
+    (d / "govkg.nq").write_bytes(b"<a:s> <a:p> <a:o> <a:g> .\n")
+    entry = {"name": "govkg.nq", "path": str(d / "govkg.nq"), "format": "nquads", "label": "N-Quads",
+             "media_type": "application/n-quads", "encoding": "identity", "size": 26, "sha256": "0" * 64,
+             "triples": 1, "modified": "2026-01-01T00:00:00+00:00", "eu_file_type": "RDF_N_QUADS"}
+    for base, listed in (("http://elsewhere.example/", 0), (TEST_BASE, 1)):
+        (d / "dumps.json").write_text(json.dumps({"base_iri": base, "dumps": [entry]}))
+        with TestClient(create_app(store, make_settings(dumps=d))) as c:
+            assert len(c.get("/dumps.json").json()["dumps"]) == listed, base
+
+
+def test_ontology_negotiates_and_json_varies_with_the_language(client):
+    """/ontology sends RDF clients to the ontology's RDF (303, Vary: Accept), as graph/ontology does; JSON answers,
+    which carry labels and titles in the request's language, say they vary with it (found by a product review)."""
+    r = client.get("/ontology", headers={"Accept": "text/turtle"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("/ontology.ttl") and "Accept" in r.headers["vary"]
+    assert client.get("/ontology", headers=HTML).headers["content-type"].startswith("text/html")
+    for path in ("/queries.json", "/search.json?q=a", "/network.json", "/agencies.json"):
+        assert "Accept-Language" in client.get(path).headers.get("vary", ""), path

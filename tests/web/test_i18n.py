@@ -289,7 +289,10 @@ def test_405_names_the_methods(c):
 
 
 def test_400_names_the_parameter_and_why(c):
-    r = c.get("/network.json", params={"top": "abc"})
+    r = c.get("/network.json", params={"top": "abc"})   # a .json address answers its errors in JSON
+    assert r.status_code == 400 and r.json() == {"error": "请求有误", "problems": ["参数 top：应为整数（收到“abc”）"]}
+    assert "Accept-Language" in r.headers["vary"]
+    r = c.get("/network", params={"top": "abc"})
     assert r.status_code == 400 and r.text == "400 请求有误\n参数 top：应为整数（收到“abc”）\n"
     r = c.get("/network.json", params={"top": "100", "year": "20x", "lang": "en"})
     assert r.status_code == 400

@@ -7,7 +7,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from kg.web.apidoc import errors
-from kg.web.common import PageError, json_response, lang_of, page_number, render, root, service, settings
+from starlette.responses import RedirectResponse
+
+from kg.web.common import (PageError, json_response, lang_of, not_acceptable, page_number, render, root, service,
+                           settings)
+from kg.web.conneg import ENTITY_TYPES, negotiate
 from kg.web.i18n import translator
 from kg.web.service import CLASSES
 
@@ -88,5 +92,12 @@ def search_json(request: Request, q: str = Query("", description="Text to find i
 
 @router.api_route("/ontology", methods=["GET", "HEAD"])
 def ontology(request: Request):
+    """The ontology's page; RDF clients (by Accept) get a 303 to /ontology.ttl, .nt, .jsonld or .rdf."""
+    chosen = negotiate(request.headers.get("accept"), list(ENTITY_TYPES))
+    if chosen is None:
+        return not_acceptable(request, list(ENTITY_TYPES))
+    if chosen != "text/html":
+        return RedirectResponse(f"{root(request)}/ontology.{ENTITY_TYPES[chosen]}", status_code=303,
+                                headers={"Vary": "Accept"})
     return render(request, "ontology.html", {"o": service(request).ontology_view(lang_of(request)),
-                                             "base": settings(request).base_iri})
+                                             "base": settings(request).base_iri}, headers={"Vary": "Accept"})

@@ -41,7 +41,7 @@ def dump_manifest(request: Request) -> list[dict]:
     only files that are really there."""
     d = Path(settings(request).dumps_dir)
     out = []
-    for e in read_manifest(d):
+    for e in read_manifest(d, settings(request).base_iri):
         name = Path(e.name).name
         if not name or name.startswith(".") or not (d / name).is_file():
             continue
