@@ -250,7 +250,9 @@ def validation_error_response(request: Request, exc) -> Response:
             reason = t(bound[0]).format(n=ctx.get(bound[1], "?"))
         elif typ == "string_pattern_mismatch":
             pattern = str(ctx.get("pattern", ""))
-            reason = t("v_year") if pattern in (r"^\d{4}$", r"\d{4}", r"^(\d{4})?$") else t("v_pattern").format(pattern=pattern)
+            # the patterns routes declare, said in words; any other as the pattern
+            worded = {r"^\d{4}$": "v_year", r"\d{4}": "v_year", r"^(\d{4})?$": "v_year", r"^(\d{2,6})?$": "v_region"}
+            reason = t(worded[pattern]) if pattern in worded else t("v_pattern").format(pattern=pattern)
         elif typ == "string_too_long":
             reason = t("v_too_long").format(n=ctx.get("max_length", "?"))
         elif typ == "string_too_short":

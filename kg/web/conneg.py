@@ -10,15 +10,15 @@ ENTITY_TYPES = {
     "application/rdf+xml": "rdf",
 }
 SUFFIX_TYPES = {v: k for k, v in ENTITY_TYPES.items()}
-# Types some clients send that mean one of ours.
+# Types some clients send that mean one of ours: the first of these on offer (graphs, or SPARQL results).
 ALIASES = {
-    "application/x-turtle": "text/turtle",
-    "text/n3": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json": "application/ld+json",
-    "application/xml": "application/rdf+xml",
-    "application/xhtml+xml": "text/html",
-    "application/sparql-results+json": "application/sparql-results+json",
+    "application/x-turtle": ("text/turtle",),
+    "text/n3": ("text/turtle",),
+    "text/plain": ("application/n-triples",),
+    "application/json": ("application/ld+json", "application/sparql-results+json"),
+    "application/xml": ("application/rdf+xml", "application/sparql-results+xml"),
+    "text/xml": ("application/rdf+xml", "application/sparql-results+xml"),
+    "application/xhtml+xml": ("text/html",),
 }
 
 
@@ -65,7 +65,11 @@ def _quality(offer: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
 def _ranges(header: str | None, offers: list[str]) -> list[tuple[str, float]]:
     """The Accept ranges, an alias (application/json) standing for one of ours (application/ld+json) unless what
     it names is on offer itself."""
-    return [(mt if mt in offers else ALIASES.get(mt, mt), q) for mt, q in parse_accept(header)]
+    def meant(mt: str) -> str:
+        if mt in offers or mt not in ALIASES:
+            return mt
+        return next((a for a in ALIASES[mt] if a in offers), ALIASES[mt][0])
+    return [(meant(mt), q) for mt, q in parse_accept(header)]
 
 
 def negotiate(header: str | None, offers: list[str]) -> str | None:

@@ -258,6 +258,8 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "v_le": ("不能大于 {n}", "must be at most {n}"),
     "v_lt": ("应小于 {n}", "must be less than {n}"),
     "v_year": ("应为四位数的年份，如 2023", "must be a four-digit year such as 2023"),
+    "v_region": ("应为 2 至 6 位的行政区划代码或其前缀，如 35 或 350200",
+                 "must be a region code or its prefix, 2 to 6 digits, such as 35 or 350200"),
     "v_pattern": ("格式不符，应匹配 {pattern}", "must match the pattern {pattern}"),
     "v_too_long": ("太长，最多 {n} 个字符", "is too long: at most {n} characters"),
     "v_too_short": ("太短，至少 {n} 个字符", "is too short: at least {n} characters"),

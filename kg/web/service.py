@@ -855,11 +855,11 @@ def example_queries(params: dict[str, str] | None = None) -> list[tuple[str, str
     x = {k: literal(v) for k, v in (params or EXAMPLE_DEFAULTS).items()}
     p = f"PREFIX gk: <{GK}>\nPREFIX rdfs: <{RDFS}>\n"
     return [
-        ("ex_q1", p + f"""# Instruments cited by one agency (its reports and their initiatives), most cited first
-SELECT ?inst ?label (COUNT(DISTINCT ?via) AS ?n) WHERE {{
+        ("ex_q1", p + f"""# Instruments cited by one agency (in its reports or their initiatives), by the number of its reports
+SELECT ?inst ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {{
   ?agency rdfs:label ?agencyLabel . FILTER(CONTAINS(?agencyLabel, {x["agency"]}))
   ?r gk:issuedBy ?agency .
-  {{ ?r gk:cites ?inst BIND(?r AS ?via) }} UNION {{ ?r gk:hasInitiative ?via . ?via gk:cites ?inst }}
+  {{ ?r gk:cites ?inst }} UNION {{ ?r gk:hasInitiative/gk:cites ?inst }}
   ?inst rdfs:label ?label .
 }}
 GROUP BY ?inst ?label ORDER BY DESC(?n) LIMIT 100"""),

@@ -128,3 +128,14 @@ def test_an_alias_gives_way_to_what_it_names_when_that_is_on_offer():
     assert negotiate("application/json", ["application/json", "application/ld+json"]) == "application/json"
     # and stands for JSON-LD where only that is offered
     assert negotiate("application/json", ["text/turtle", "application/ld+json"]) == "application/ld+json"
+
+
+def test_generic_xml_and_json_mean_the_results_format_for_select():
+    """application/xml (and text/xml) is RDF/XML for a graph and SPARQL XML results for a SELECT; application/json
+    likewise JSON-LD or SPARQL JSON results (a product review found SELECT answering JSON to application/xml)."""
+    from kg.web.conneg import negotiate
+    results = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv"]
+    assert negotiate("application/xml", results) == "application/sparql-results+xml"
+    assert negotiate("text/xml", results) == "application/sparql-results+xml"
+    assert negotiate("application/json", results) == "application/sparql-results+json"
+    assert negotiate("application/xml", ["text/turtle", "application/rdf+xml"]) == "application/rdf+xml"

@@ -308,3 +308,11 @@ def test_ontology_negotiates_and_json_varies_with_the_language(client):
     assert client.get("/ontology", headers=HTML).headers["content-type"].startswith("text/html")
     for path in ("/queries.json", "/search.json?q=a", "/network.json", "/agencies.json"):
         assert "Accept-Language" in client.get(path).headers.get("vary", ""), path
+
+
+def test_the_schema_org_url_of_a_resource_page_is_that_page(client):
+    """/resource pages are addressed by ?iri=: their schema.org url keeps it (it pointed at a 404)."""
+    page = client.get("/resource", params={"iri": "https://w3id.org/govkg/def#Agency", "lang": "en"}, headers=HTML)
+    doc = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S).group(1))
+    assert doc["url"].endswith("/resource?iri=https%3A%2F%2Fw3id.org%2Fgovkg%2Fdef%23Agency")
+    assert client.get(doc["url"].replace("http://testserver", ""), headers=HTML).status_code == 200

@@ -232,7 +232,7 @@ def test_405_lists_every_method_of_the_address(api):
 # --- /network checks its filters like /network.json ------------------------------------------------------------
 
 @pytest.mark.parametrize("params", [{"year": "abc"}, {"top": "3"}, {"top": "61"}, {"top": "x"},
-                                    {"year": "20x", "top": "100"}])
+                                    {"year": "20x", "top": "100"}, {"region": "zzz"}, {"region": "3"}])
 def test_network_page_refuses_what_the_json_refuses(client, params):
     page = client.get("/network", params={**params, "lang": "en"})
     js = client.get("/network.json", params={**params, "lang": "en"})

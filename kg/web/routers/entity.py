@@ -4,6 +4,7 @@ other IRI the store describes (ontology terms, kind concepts)."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Request
 from rdflib import URIRef
@@ -223,11 +224,18 @@ def _breadcrumbs(request: Request, iri: str, data: dict) -> list[dict]:
     return crumbs
 
 
+def _page_url(request: Request, iri: str) -> str:
+    """The page's own address without the view's parameters (?lang=, ?page=): /resource keeps the ?iri= it is of."""
+    if request.url.path.endswith("/resource"):
+        return str(request.url.replace(query=urlencode({"iri": iri})))
+    return str(request.url.replace(query=None))
+
+
 def _jsonld(request: Request, data: dict, report: dict | None, agency: dict | None = None) -> dict:
     """schema.org description for search engines: type, name, url, a few links."""
     types = [SCHEMA_TYPES[URIRef(t)] for t in data["type_iris"] if URIRef(t) in SCHEMA_TYPES]
     doc = {"@context": "https://schema.org", "@id": data["iri"], "@type": types[0] if types else "Thing",
-           "name": data["label"], "url": str(request.url.replace(query=None))}
+           "name": data["label"], "url": _page_url(request, data["iri"])}
     for grp in data["outgoing"]:
         if grp.prop == str(GK.issuedBy):
             doc["publisher"] = [{"@id": v.iri, "name": v.text} for v in grp.values if v.iri]

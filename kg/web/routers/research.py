@@ -164,6 +164,9 @@ def _network_problems(request: Request) -> list[str]:
     year = q.get("year", "")
     if year and not re.fullmatch(r"\d{4}", year):
         out.append(param_problem(t, "year", t("v_year"), year))
+    region = q.get("region", "")
+    if region and not re.fullmatch(r"\d{2,6}", region):   # ignoring it would answer for every region
+        out.append(param_problem(t, "region", t("v_region"), region))
     top = q.get("top", "").strip()
     if top:
         try:
@@ -207,7 +210,8 @@ def network_html(request: Request):
                               "the top-N agencies and instruments by degree.")
 def network_json(request: Request, year: str = Query(None, pattern=r"^(\d{4})?$",
                                                     description="year, four digits (empty: every year, as on the page)"),
-                 region: str = Query(None, description="region code or its prefix, e.g. 35 or 350200"),
+                 region: str = Query(None, pattern=r"^(\d{2,6})?$",
+                                     description="region code or its prefix, 2 to 6 digits, e.g. 35 or 350200"),
                  kind: str = Query(None, description="instrument kind notation: law, admin_regulation, …"),
                  top: int = Query(25, ge=NETWORK_TOP[0], le=NETWORK_TOP[1],
                                   description="how many agencies and how many instruments to keep, by degree")):
