@@ -5,4 +5,4 @@ The package is laid out by stage of the data flow; each stage imports only earli
     source/  -> extract/ (+ reference/) -> rdf/ -> validate.py -> store/ -> publish/ -> web/
 """
 
-__version__ = "0.1.1"
+__version__ = "0.1.2"

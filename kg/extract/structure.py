@@ -65,8 +65,31 @@ def _section_kind(heading: str, parent_kind: str | None, year_covered: int | Non
     return parent_kind or "done"
 
 
-def find_sections(view: TextView, year_covered: int | None, body_from: int = 0) -> list[SectionNode]:
-    """Flat list of sections in document order, with kinds and extents."""
+# A report's closing formula on a line of its own: the body (and its last section) ends before it.
+_CLOSING = re.compile(r"[ \t]*(?:专此|特此|以上|现将有关情况)?(?:报告|说明|汇报)(?:如上)?[。.！!]?[ \t]*")
+
+
+def body_end(view: TextView, signature_line: int | None) -> int:
+    """Where the report's body ends: at a closing formula line (专此报告。) or the signature block (the agency line
+    above the date), whichever comes first; else the end of the text. What follows (signature, contacts, the web
+    page's footer) belongs to no section and no initiative."""
+    lines = list(view.lines())
+    end = len(view.text)
+    if signature_line is not None and 0 < signature_line < len(lines):
+        above = next((k for k in range(signature_line - 1, max(-1, signature_line - 3), -1)
+                      if view.norm[lines[k][0]:lines[k][1]].strip()), signature_line)
+        end = lines[above][0]
+    for s, e in lines:
+        if s >= end:
+            break
+        if _CLOSING.fullmatch(view.norm[s:e]) and view.norm[s:e].strip():
+            return s
+    return end
+
+
+def find_sections(view: TextView, year_covered: int | None, body_from: int = 0,
+                  body_to: int | None = None) -> list[SectionNode]:
+    """Flat list of sections in document order, with kinds and extents (none reaching past body_to)."""
     norm = view.norm
     flat: list[SectionNode] = []
     for s, e in view.lines():
@@ -84,6 +107,10 @@ def find_sections(view: TextView, year_covered: int | None, body_from: int = 0) 
         flat.append(SectionNode(level, s, heading_end, heading=view.text[s:heading_end].strip(),
                                 body_start=heading_end + (1 if stop else 0)))
     n = len(view.text)
+    # a body end before every heading is a date block at the top, not the end: ignored
+    if body_to is not None and flat and flat[0].start < body_to:
+        flat = [node for node in flat if node.start < body_to]
+        n = body_to
     stack: list[SectionNode] = []
     for i, node in enumerate(flat):
         node.end = n

@@ -54,7 +54,7 @@ class _Terms:
 ELI, GK, OA, SCHEMA, SPDX = (_Terms(ns) for ns in (ELI, GK, OA, SCHEMA, SPDX))
 
 # Bump when the mapping's output changes, so incremental builds re-map unchanged extractions.
-MAPPING_VERSION = "0.1.1"
+MAPPING_VERSION = "0.1.2"
 
 CONTEXT_CHARS = 32                 # at most this many characters of prefix/suffix around a quote
 SENTENCE_BOUNDARIES = "。；;！？!?\n"  # the prefix/suffix stop at these: context from another sentence misleads

@@ -54,3 +54,29 @@ def test_initiative_span_is_its_own_text():
 def test_fullwidth_headings():
     ex = run("一、主要工作\n（一）推进依法行政。落实制度。\n1.完善审查机制。\n2.加强执法监督。\n")
     assert [s.level for s in ex.sections] == [1, 2, 3, 3]
+
+
+def _last_initiative_text(ex) -> str:
+    last = max(ex.initiatives, key=lambda i: i.spans[0][0])
+    s, e = last.spans[0]
+    return ex.text[s:e]
+
+
+def test_the_body_ends_at_the_closing_formula_and_signature():
+    """The last section and its last initiative stop before 专此报告, the signature, the contact line and a web
+    page's footer (the sample report's last initiative had swallowed all of them)."""
+    closing = ("专此报告。\n某某市司法局\n2026年1月20日\n(联系人:张三 电话:12345678)\n(此件主动公开)\n"
+               "主办:某某市司法局 网站标识码 3502000001\n")
+    ex = run(TEXT + closing)
+    assert "强化监督" in _last_initiative_text(ex)
+    assert "专此报告" not in _last_initiative_text(ex) and "联系人" not in _last_initiative_text(ex)
+    # without a closing formula, the signature block ends it
+    ex = run(TEXT + "某某市司法局\n2026年1月20日\n网站标识码 3502000001\n")
+    assert "网站标识码" not in _last_initiative_text(ex) and "2026年1月20日" not in _last_initiative_text(ex)
+
+
+def test_a_dated_block_above_the_headings_does_not_end_the_body():
+    """An issuer and date printed under the title (before any heading) are not the signature that ends the body."""
+    head, rest = TEXT.split("\n", 1)
+    ex = run(head + "\n某某市司法局\n2026年1月20日\n" + rest)
+    assert {i.title for i in ex.initiatives} == {i.title for i in run(TEXT).initiatives}
