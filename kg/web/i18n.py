@@ -17,6 +17,7 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "reports": ("报告", "Reports"),
     "initiatives": ("工作举措", "Initiatives"),
     "query": ("查询", "Query"),
+    "n_triples": ("{n} 个三元组", "{n} triples"),
     "dumps": ("数据下载", "Dumps"),
     "ontology": ("本体", "Ontology"),
     "catalog": ("数据目录 (DCAT)", "Catalog (DCAT)"),

@@ -703,7 +703,7 @@ class KGService:
                 f"SELECT DISTINCT ?s WHERE {{ ?s a {iri_ref(str(cls))} }} LIMIT {per_page} OFFSET {(page - 1) * per_page}"))
         labels = self.labels(iris, lang)
         counts = self._row_counts(slug, iris)
-        items = [{"iri": i, "label": labels.get(i) or local_name(i), "count": counts.get(i)} for i in iris]
+        items = [{"iri": i, "label": labels.get(i) or local_name(i), "count": counts.get(i, 0)} for i in iris]   # none found: 0
         return {"class": str(cls), "slug": slug, "total": total, "page": page, "pages": pages,
                 "per_page": per_page, "items": items, "sorted": members is not None}
 

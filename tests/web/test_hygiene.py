@@ -211,6 +211,8 @@ def test_dumps_listing_and_download(dumps_client):
     sha = hashlib.sha256(b"<a:s> <a:p> <a:o> <a:g> .\n").hexdigest()
     page = dumps_client.get("/dumps", headers=HTML).text
     assert "govkg.nq" in page and sha in page
+    assert "1 个三元组" in dumps_client.get("/dumps?lang=zh", headers=HTML).text
+    assert "1 triples" in dumps_client.get("/dumps?lang=en", headers=HTML).text
     assert dumps_client.get("/dumps.json").json()["dumps"][0]["sha256"] == sha
     r = dumps_client.get("/dumps/govkg.nq")
     assert r.status_code == 200 and r.content.startswith(b"<a:s>")
@@ -316,3 +318,10 @@ def test_the_schema_org_url_of_a_resource_page_is_that_page(client):
     doc = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S).group(1))
     assert doc["url"].endswith("/resource?iri=https%3A%2F%2Fw3id.org%2Fgovkg%2Fdef%23Agency")
     assert client.get(doc["url"].replace("http://testserver", ""), headers=HTML).status_code == 200
+
+
+def test_list_counts_are_numbers_and_dump_sizes_speak_the_language(client):
+    """A list row whose count is zero says 0 (it was blank, and null in JSON)."""
+    for slug in ("agencies", "instruments", "events", "reports", "initiatives"):
+        items = client.get(f"/{slug}.json").json()["items"]
+        assert items and all(isinstance(it["count"], int) for it in items), slug
