@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from kg.rdf.namespaces import GK, KIND, LEVEL
+from kg.rdf.namespaces import GK, KIND, KIND_SCHEME, LEVEL, LEVEL_SCHEME
 from kg.web.i18n import DEFAULT_LANG, LANGS, pick_lang, translator
 from kg.web.service import CLASSES, KGService
 
@@ -58,7 +58,8 @@ def href_for(request: Request, iri: str | None) -> str | None:
     if iri.startswith(base + "id/"):
         rest, _, frag = iri[len(base) + 3:].partition("#")
         return f"{root(request)}/doc/{rest}" + (f"#{frag}" if frag else "")
-    if iri.startswith((str(GK), str(KIND), str(LEVEL))) or iri == "https://w3id.org/govkg/def":
+    if iri.startswith((str(GK), str(KIND), str(LEVEL))) or iri in ("https://w3id.org/govkg/def", KIND_SCHEME,
+                                                                      LEVEL_SCHEME):
         return f"{root(request)}/resource?{urlencode({'iri': iri})}"
     return iri
 

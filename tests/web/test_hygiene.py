@@ -3,6 +3,7 @@ import hashlib
 import json
 import os
 import re
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -325,3 +326,13 @@ def test_list_counts_are_numbers_and_dump_sizes_speak_the_language(client):
     for slug in ("agencies", "instruments", "events", "reports", "initiatives"):
         items = client.get(f"/{slug}.json").json()["items"]
         assert items and all(isinstance(it["count"], int) for it in items), slug
+
+
+def test_the_concept_schemes_are_linked_on_the_site(client):
+    """The two SKOS schemes link to their /resource pages like every other term of the ontology (they left the
+    site for w3id.org, which does not resolve them; found by a product review)."""
+    page = client.get("/ontology", headers=HTML).text
+    for scheme in ("https://w3id.org/govkg/def/level", "https://w3id.org/govkg/def/instrument-kind"):
+        assert f'href="{scheme}"' not in page
+        assert "/resource?iri=" + quote(scheme, safe="") in page
+        assert client.get("/resource", params={"iri": scheme}, headers=HTML).status_code == 200
