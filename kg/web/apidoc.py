@@ -125,6 +125,9 @@ API_ROUTES: dict[str, RouteDoc] = {
     "/.well-known/void": RouteDoc(
         ("VoID 数据集描述（按 Accept 给出 RDF）",
          "VoID dataset description (RDF by Accept)")),
+    "/.well-known/void.{suffix}": RouteDoc(
+        ("VoID 数据集描述的指定格式（ttl、jsonld、nt、rdf）",
+         "VoID dataset description in one RDF format (ttl, jsonld, nt, rdf)")),
     "/sitemap.xml": RouteDoc(
         ("实体页面的站点地图（超过 50,000 个时为 /sitemap-{n}.xml 的索引）",
          "Sitemap of the entity pages (a sitemap index of /sitemap-{n}.xml past 50,000)"),

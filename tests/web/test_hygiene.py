@@ -336,3 +336,11 @@ def test_the_concept_schemes_are_linked_on_the_site(client):
         assert f'href="{scheme}"' not in page
         assert "/resource?iri=" + quote(scheme, safe="") in page
         assert client.get("/resource", params={"iri": scheme}, headers=HTML).status_code == 200
+
+
+def test_void_has_suffixed_forms_like_the_catalog(client):
+    for suffix, media_type in (("ttl", "text/turtle"), ("nt", "application/n-triples"), ("jsonld", "application/ld+json"),
+                               ("rdf", "application/rdf+xml")):
+        r = client.get(f"/.well-known/void.{suffix}")
+        assert r.status_code == 200 and r.headers["content-type"].startswith(media_type), suffix
+    assert client.get("/.well-known/void.xyz").status_code == 404

@@ -160,6 +160,14 @@ def void(request: Request):
     return _graph_conneg(request, void_graph(request), None, "void.html", {}, html_first=False)
 
 
+@router.api_route("/.well-known/void.{suffix}", methods=["GET", "HEAD"], response_class=Response,
+                  responses=responses(ok(RDF_TYPES, "The VoID description in the format the suffix names"), errors(404)))
+def void_suffix(request: Request, suffix: str = _suffix_param(RDF_FORMATS)):
+    if suffix not in RDF_FORMATS:
+        raise HTTPException(404)
+    return _graph_conneg(request, void_graph(request), suffix, None, {})
+
+
 # --- sitemap, robots -----------------------------------------------------------------------------------------
 
 @router.api_route("/sitemap.xml", methods=["GET", "HEAD"], response_class=Response,
