@@ -185,9 +185,11 @@ def _reread(store, tables: dict, which: dict, keys: set[str], var: str, intern: 
 # -- beside the store ---------------------------------------------------------------------------------------
 
 def cache_file(store, gen: str, name: str) -> Path | None:
-    """<store>/web-cache/<name>-<generation>-<folder identity>.json for the on-disk store, else None. The
-    folder's inode and ctime join the name so a store rebuilt from scratch (generation names start over) never
-    picks up an old file."""
+    """<store>/web-cache/<name>-<generation>-<version>-<folder identity>.json for the on-disk store, else None.
+    The folder's inode and ctime join the name so a store rebuilt from scratch (generation names start over) never
+    picks up an old file, and GovKG's version so an upgrade never serves what the old code computed (the hub
+    pages keep rendered charts)."""
+    from kg import __version__
     folder = getattr(store, "path", None)
     if folder is None or not isinstance(folder, Path):
         return None
@@ -195,7 +197,7 @@ def cache_file(store, gen: str, name: str) -> Path | None:
         st = os.stat(folder / gen)
     except OSError:
         return None
-    return folder / "web-cache" / f"{name}-{gen}-{st.st_ino}-{st.st_ctime_ns}.json"
+    return folder / "web-cache" / f"{name}-{gen}-{__version__}-{st.st_ino}-{st.st_ctime_ns}.json"
 
 
 def save_cache_file(path: Path, name: str, data: bytes) -> None:

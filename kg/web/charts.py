@@ -33,7 +33,15 @@ def stacked_bars(categories: list[str], series: list[dict], *, title: str, width
     totals = [sum(s["values"][i] for s in series) for i in range(len(categories))]
     top = max(totals) or 1
     ml, mr, mt, mb = 36, 8, 10, 48  # margins: axis labels left, years below, legend under them
-    legend_rows = -(-len(series) // 4)
+    # legend: items side by side as wide as their labels, wrapping to a new row at the right edge
+    legend_at, lx, row = [], float(ml), 0
+    for s in series:
+        w = 14 + _text_width(s["label"]) + 16
+        if lx + w > width - mr and lx > ml:
+            lx, row = float(ml), row + 1
+        legend_at.append((lx, row))
+        lx += w
+    legend_rows = row + 1
     h = height + legend_rows * 16
     pw, ph = width - ml - mr, height - mt - mb + 16
     step = pw / len(categories)
@@ -68,14 +76,17 @@ def stacked_bars(categories: list[str], series: list[dict], *, title: str, width
                        f'fill="#24292f">{_e(cat)}</text>')
     # legend
     ly = mt + ph + 32
-    col_w = (width - ml) / 4
-    for j, s in enumerate(series):
-        lx = ml + col_w * (j % 4)
-        yy = ly + 16 * (j // 4)
+    for s, (lx, row) in zip(series, legend_at):
+        yy = ly + 16 * row
         out.append(f'<rect x="{lx:.1f}" y="{yy - 9}" width="10" height="10" fill="{_e(s["color"])}"/>')
         out.append(f'<text x="{lx + 14:.1f}" y="{yy}" font-size="11" fill="#24292f">{_e(s["label"])}</text>')
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _text_width(s: str, size: int = 11) -> float:
+    """About how wide `s` is drawn at `size` px: a CJK character a full em, others about half."""
+    return sum(size if ord(c) >= 0x2E80 else size * 0.58 for c in s)
 
 
 def _clip(s: str, n: int) -> str:
