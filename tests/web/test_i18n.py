@@ -326,3 +326,19 @@ def test_error_strings_exist_in_both_languages():
         assert zh and en, key
         assert re.findall(r"{(\w+)}", zh) and sorted(re.findall(r"{(\w+)}", zh)) == sorted(re.findall(r"{(\w+)}", en)) \
             or not re.findall(r"{(\w+)}", zh + en), key
+
+
+def test_the_query_page_introduces_a_parser_error_in_chinese(c):
+    """The parser's explanation is English; the Chinese page says so in Chinese before it (a review found English
+    alone on the zh page)."""
+    zh = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o", "lang": "zh"}, headers=HTML).text
+    assert "查询未能运行" in zh and "SPARQL syntax error at line 1" in zh
+    en = c.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o", "lang": "en"}, headers=HTML).text
+    assert "查询未能运行" not in en and "SPARQL syntax error at line 1" in en
+
+
+def test_protocol_errors_have_both_languages_for_the_page():
+    from kg.web.i18n import STRINGS
+    for key in ("sparql_timeout", "sparql_too_many", "sparql_unavailable", "sparql_error_lead"):
+        zh, en = STRINGS[key]
+        assert zh and en and zh != en, key

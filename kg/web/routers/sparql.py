@@ -29,8 +29,9 @@ from kg.store.oxicore import GRAPH_TYPES, SELECT_TYPES, link_truncated
 from kg.store.sparql_errors import empty, explain
 from kg.web.apidoc import errors, ok, responses
 from kg.web.httpserver import MAX_URL_BYTES
-from kg.web.common import RDF_FORMATS, render, service, settings
+from kg.web.common import RDF_FORMATS, lang_of, render, service, settings
 from kg.web.conneg import negotiate, prefers_html
+from kg.web.i18n import translator
 
 log = logging.getLogger("kg.web.sparql")
 router = APIRouter()
@@ -100,8 +101,12 @@ def setup(app) -> None:
 
 
 class ProtocolError(Exception):
-    def __init__(self, status: int, message: str, headers: dict | None = None):
+    """An error answer of the endpoint. `message` is what protocol clients get (English); `key` and `params`, when
+    given, say it in the page's language on the query page (kg.web.i18n.STRINGS)."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None, key: str | None = None, **params):
         self.status, self.message, self.headers = status, message, headers or {}
+        self.key, self.params = key, params
 
 
 def limits_header(s) -> str:
@@ -192,7 +197,8 @@ async def run_query(request: Request, sparql_text: str, media_type: str, dgs: li
     key = _client(request)
     if not limiter.acquire(key):
         raise ProtocolError(429, f"too many concurrent queries from this client (limit "
-                                 f"{s.max_concurrent_per_client}); retry shortly", {"Retry-After": "2"})
+                                 f"{s.max_concurrent_per_client}); retry shortly", {"Retry-After": "2"},
+                            key="sparql_too_many", n=s.max_concurrent_per_client)
     store = service(request).store
     try:
         # The store stops the query at the limit; this outer limit also covers one that does not (a long first
@@ -203,7 +209,7 @@ async def run_query(request: Request, sparql_text: str, media_type: str, dgs: li
     except (asyncio.TimeoutError, QueryTimeout):
         raise ProtocolError(503, f"the query ran longer than the time limit of {s.query_timeout_s:g} s; "
                                  "narrow it (LIMIT, more specific patterns) or download a dump",
-                            {"Retry-After": "10"}) from None
+                            {"Retry-After": "10"}, key="sparql_timeout", s=f"{s.query_timeout_s:g}") from None
     except QuerySyntaxError as exc:
         message = explain(sparql_text, exc.raw, shift=len(sparql) - len(sparql_text)) if exc.raw else str(exc)
         raise ProtocolError(400, message) from None
@@ -211,7 +217,8 @@ async def run_query(request: Request, sparql_text: str, media_type: str, dgs: li
         raise ProtocolError(400, str(exc)) from None
     except StoreError as exc:
         log.error("store error: %s", exc)
-        raise ProtocolError(503, "the store is unavailable; retry later", {"Retry-After": "30"}) from None
+        raise ProtocolError(503, "the store is unavailable; retry later", {"Retry-After": "30"},
+                            key="sparql_unavailable") from None
     finally:
         limiter.release(key)
 
@@ -375,7 +382,11 @@ async def _page(request: Request, sparql_text: str | None, dgs: list[str], ngs: 
             else:
                 result = {"kind": "graph", "text": res.body.decode("utf-8")[:200000], "truncated": res.truncated}
         except ProtocolError as exc:
-            error = exc.message
+            t = translator(lang_of(request))
+            if exc.key:
+                error = t(exc.key).format(**exc.params)
+            else:   # the parser's own words (a syntax error), introduced in the page's language
+                error = (t("sparql_error_lead") + "\n" if lang_of(request) == "zh" else "") + exc.message
     examples = [{"key": k, "query": q} for k, q in service(request).examples()[0]]
     # the same URL answers other clients with results or the service description: caches must key on Accept
     shown = sparql_text or examples[0]["query"]
