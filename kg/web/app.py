@@ -405,6 +405,8 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app):
+        if app.state.sparql_pool._shutdown:   # a second start-up of this app (tests; an embedding server)
+            sparql.new_pool(app)
         app.state.warmer.start()
         yield
         app.state.warmer.stop()

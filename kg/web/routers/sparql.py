@@ -97,6 +97,12 @@ class ClientLimiter:
 def setup(app) -> None:
     s = app.state.settings
     app.state.sparql_limiter = ClientLimiter(max(1, s.max_concurrent_per_client))
+    new_pool(app)
+
+
+def new_pool(app) -> None:
+    """The threads that run queries of the stores without worker processes. Made again at each start-up (the
+    app's lifespan shuts it down at the end), so an app started a second time still answers."""
     app.state.sparql_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="sparql")
 
 
