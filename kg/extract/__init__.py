@@ -22,7 +22,7 @@ from kg.extract.figures import find_contacts, find_figures
 from kg.extract.instruments import (classify, find_bare, find_bracketed, is_own_title, link_aliases, stated_kind,
                                    stated_kind_applies)
 from kg.extract.model import (Agency, Contact, Event, Extraction, Figure, Initiative, Instrument, ReportMeta, Section)
-from kg.extract.structure import body_end, find_initiatives, find_sections
+from kg.extract.structure import find_initiatives, find_sections
 from kg.extract.text import TextView, normalize
 from kg.rdf.iris import fold as _fold_uncached, instrument_key as _key_uncached
 from kg.source.model import SourceText
@@ -167,7 +167,8 @@ def extract(src: SourceText) -> Extraction:
                     date=e.date) for e in find_events(view, [])]
     events = _merge_events(events)
 
-    sections = find_sections(view, year, body_to=body_end(view, h.signature_line))
+    # only a signed date (an agency line above it) ends the body: a lone date line may be in the text
+    sections = find_sections(view, year, signature_line=h.signature_line if h.signature_agency else None)
     initiative_hits, extra_sections = find_initiatives(view, sections)
     initiatives = []
     instrument_at = _SpanIndex((s, e, i.name) for i in instruments for s, e in i.spans + i.alias_spans)

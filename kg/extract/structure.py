@@ -69,27 +69,31 @@ def _section_kind(heading: str, parent_kind: str | None, year_covered: int | Non
 _CLOSING = re.compile(r"[ \t]*(?:专此|特此|以上|现将有关情况)?(?:报告|说明|汇报)(?:如上)?[。.！!]?[ \t]*")
 
 
-def body_end(view: TextView, signature_line: int | None) -> int:
+def body_end(view: TextView, signature_line: int | None, after: int = 0) -> int:
     """Where the report's body ends: at a closing formula line (专此报告。) or the signature block (the agency line
-    above the date), whichever comes first; else the end of the text. What follows (signature, contacts, the web
-    page's footer) belongs to no section and no initiative."""
+    above its date), whichever comes first after `after` (the first heading: a title split before 报告, or an
+    issuer and date under the title, is no end); else the end of the text. What follows (signature, contacts, the
+    web page's footer) belongs to no section and no initiative."""
     lines = list(view.lines())
     end = len(view.text)
     if signature_line is not None and 0 < signature_line < len(lines):
         above = next((k for k in range(signature_line - 1, max(-1, signature_line - 3), -1)
                       if view.norm[lines[k][0]:lines[k][1]].strip()), signature_line)
-        end = lines[above][0]
+        if lines[above][0] > after:
+            end = lines[above][0]
     for s, e in lines:
         if s >= end:
             break
-        if _CLOSING.fullmatch(view.norm[s:e]) and view.norm[s:e].strip():
+        if s > after and view.norm[s:e].strip() and _CLOSING.fullmatch(view.norm[s:e]):
             return s
     return end
 
 
 def find_sections(view: TextView, year_covered: int | None, body_from: int = 0,
-                  body_to: int | None = None) -> list[SectionNode]:
-    """Flat list of sections in document order, with kinds and extents (none reaching past body_to)."""
+                  signature_line: int | None = None) -> list[SectionNode]:
+    """Flat list of sections in document order, with kinds and extents; none reaches past the body's end
+    (body_end: the closing formula or the signature block, the agency line above its date, after the first
+    heading)."""
     norm = view.norm
     flat: list[SectionNode] = []
     for s, e in view.lines():
@@ -106,11 +110,8 @@ def find_sections(view: TextView, year_covered: int | None, body_from: int = 0,
             continue  # a numbered paragraph, not a heading
         flat.append(SectionNode(level, s, heading_end, heading=view.text[s:heading_end].strip(),
                                 body_start=heading_end + (1 if stop else 0)))
-    n = len(view.text)
-    # a body end before every heading is a date block at the top, not the end: ignored
-    if body_to is not None and flat and flat[0].start < body_to:
-        flat = [node for node in flat if node.start < body_to]
-        n = body_to
+    n = body_end(view, signature_line, after=flat[0].heading_end) if flat else len(view.text)
+    flat = [node for node in flat if node.start < n]
     stack: list[SectionNode] = []
     for i, node in enumerate(flat):
         node.end = n

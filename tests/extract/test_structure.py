@@ -80,3 +80,23 @@ def test_a_dated_block_above_the_headings_does_not_end_the_body():
     head, rest = TEXT.split("\n", 1)
     ex = run(head + "\n某某市司法局\n2026年1月20日\n" + rest)
     assert {i.title for i in ex.initiatives} == {i.title for i in run(TEXT).initiatives}
+
+
+def test_a_lone_date_line_in_the_body_ends_nothing():
+    """Only a signed date (an agency line above it) ends the body: a date heading a paragraph of events, with no
+    agency above it, keeps the sections after it (a review found them dropped)."""
+    text = ("XX县2024年法治政府建设情况报告\n一、主要工作\n（一）完善制度建设\n一是出台文件3件。二是清理规章。\n"
+            "（二）大事记\n2024年6月26日\n召开县政府常务会议专题学习。\n二、存在的问题\n一是队伍力量薄弱。\n"
+            "三、下一步计划\n一是深化改革。二是加强队伍建设。\n")
+    ex = run(text)
+    assert {s.heading for s in ex.sections} >= {"二、存在的问题", "三、下一步计划"}
+    assert "加强队伍建设" in {i.title for i in ex.initiatives}
+
+
+def test_a_title_split_before_its_last_word_is_no_closing_formula():
+    """A title broken before 报告 (a line "报告" alone) comes before every heading: the body still ends at the real
+    closing formula, after the last initiative."""
+    text = ("关于2024年度法治政府建设情况的\n报告\n一、主要工作\n一是完善制度建设，出台文件3件。\n二、下一步计划\n"
+            "一是深化改革。二是加强队伍建设，开展培训。\n专此报告。\nXX市司法局\n2025年1月10日\n联系人：张三 电话：0571-12345678\n")
+    last = _last_initiative_text(run(text))
+    assert "开展培训" in last and "专此报告" not in last and "联系人" not in last
