@@ -28,6 +28,7 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -486,6 +487,12 @@ def write_dumps(store: Store, out_dir: str | os.PathLike, settings: Settings | N
     return infos
 
 
+@lru_cache(maxsize=64)
+def _warn_once(message: str) -> None:
+    """Logged once per process: the web tier reads the manifest on every request of the dumps and descriptions."""
+    logging.getLogger(__name__).warning(message)
+
+
 def read_manifest(out_dir: str | os.PathLike, base_iri: str | None = None) -> list[DumpInfo]:
     """The dumps last written to out_dir (empty when none): what the web tier lists and the catalog describes.
     With `base_iri`, dumps written from a store of another base are none: never another dataset's files."""
@@ -494,7 +501,7 @@ def read_manifest(out_dir: str | os.PathLike, base_iri: str | None = None) -> li
     except FileNotFoundError:
         return []
     if base_iri is not None and doc.get("base_iri") not in (None, base_iri):
-        logging.getLogger(__name__).warning("%s: dumps of %s, not of this dataset (%s): not listed",
-                                            Path(out_dir) / MANIFEST, doc.get("base_iri"), base_iri)
+        _warn_once(f"{Path(out_dir) / MANIFEST}: dumps of {doc.get('base_iri')}, not of this dataset ({base_iri}): "
+                   "not listed")
         return []
     return [DumpInfo(**d) for d in doc.get("dumps", [])]

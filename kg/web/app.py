@@ -144,8 +144,12 @@ class Warmer:
 
     def start(self) -> None:
         import threading
-        if not self.enabled or self.thread is not None:
+        if not self.enabled or (self.thread is not None and self.thread.is_alive() and not self.stopping):
             return
+        if self.thread is not None:   # a second start-up of the app: the stopped thread ends, a new one starts
+            self.thread.join(timeout=5)
+        self.stopping = False
+        self.wake.clear()
         self.state.service.warms_in_background = True
         try:   # before the first request: templates compiled, and what was saved for the live generation loaded
             for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
@@ -373,8 +377,9 @@ def _document_api(app: FastAPI, routers) -> None:
                     op.get("responses", {}).pop("422", None)
                     if path.endswith(".json"):   # the JSON twins answer errors in JSON (common.wants_json_errors)
                         for code, answer in op.get("responses", {}).items():
-                            if code[:1] in "45":
-                                answer["content"] = content(["application/json"], ERROR_JSON)
+                            if code[:1] == "4":   # (browsers that ask for HTML get the error page)
+                                answer["content"] = {**content(["application/json"], ERROR_JSON),
+                                                     **content(["text/html"])}
             schemas = spec.get("components", {}).get("schemas", {})
             for name in ("HTTPValidationError", "ValidationError"):
                 schemas.pop(name, None)

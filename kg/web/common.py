@@ -196,7 +196,7 @@ def not_acceptable(request: Request, offers: list[str]) -> Response:
     """406, naming the media types there are, in the page's language."""
     text = translator(lang_of(request))("not_acceptable_text").format(offers=", ".join(offers))
     resp = error_page(request, 406, "not_acceptable", text)
-    resp.headers["Vary"] = "Accept"
+    resp.headers["Vary"] = ", ".join(x for x in ["Accept", resp.headers.get("vary")] if x)   # and the language
     return resp
 
 

@@ -344,3 +344,17 @@ def test_void_has_suffixed_forms_like_the_catalog(client):
         r = client.get(f"/.well-known/void.{suffix}")
         assert r.status_code == 200 and r.headers["content-type"].startswith(media_type), suffix
     assert client.get("/.well-known/void.xyz").status_code == 404
+
+
+def test_a_second_start_up_of_the_app_answers_queries(store):
+    """Started, stopped and started again (an embedding server, the tests), the app still runs SPARQL queries."""
+    app = create_app(store, make_settings())
+    for _ in range(2):
+        with TestClient(app) as c:
+            r = c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"})
+            assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_a_406_varies_with_the_language_too(client):
+    r = client.get("/ontology", headers={"Accept": "image/png"})
+    assert r.status_code == 406 and "Accept" in r.headers["vary"] and "Accept-Language" in r.headers["vary"]
