@@ -146,9 +146,14 @@ def _suffix_param(suffixes) -> PathParam:
 @router.api_route("/catalog.{suffix}", methods=["GET", "HEAD"], response_class=Response,
                   responses=responses(ok(RDF_TYPES, "The catalog in the format the suffix names"), errors(404)))
 def catalog_suffix(request: Request, suffix: str = _suffix_param(RDF_FORMATS)):
+    return _in_format(request, suffix, catalog_graph)
+
+
+def _in_format(request: Request, suffix: str, graph_of) -> Response:
+    """A description in the RDF format its address's suffix names (404 for another suffix)."""
     if suffix not in RDF_FORMATS:
         raise HTTPException(404)
-    return _graph_conneg(request, catalog_graph(request), suffix, None, {})
+    return _graph_conneg(request, graph_of(request), suffix, None, {})
 
 
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], response_class=Response,
@@ -163,9 +168,7 @@ def void(request: Request):
 @router.api_route("/.well-known/void.{suffix}", methods=["GET", "HEAD"], response_class=Response,
                   responses=responses(ok(RDF_TYPES, "The VoID description in the format the suffix names"), errors(404)))
 def void_suffix(request: Request, suffix: str = _suffix_param(RDF_FORMATS)):
-    if suffix not in RDF_FORMATS:
-        raise HTTPException(404)
-    return _graph_conneg(request, void_graph(request), suffix, None, {})
+    return _in_format(request, suffix, void_graph)
 
 
 # --- sitemap, robots -----------------------------------------------------------------------------------------
