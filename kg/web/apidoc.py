@@ -26,6 +26,7 @@ ERRORS = {
     404: "Not found.",
     406: "Not acceptable: none of the media types on offer is acceptable; the answer names them.",
     413: "The query or the request body is longer than the limit.",
+    414: "The URL is longer than 65,535 bytes (kg serve): send the query by POST.",
     415: "Unsupported media type of the request body, or not UTF-8.",
     429: "Too many queries running for this client at once; see Retry-After.",
     503: "The query ran longer than the time limit, or the store is unavailable; see Retry-After.",

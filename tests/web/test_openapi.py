@@ -134,6 +134,7 @@ def test_errors_are_documented_as_they_come(api, spec):
         assert set(schema["required"]) == set(r.json()) == {"error", "problems"}, url
     for code in ("400", "413", "415", "429", "503"):
         assert "text/plain" in paths["/sparql"]["post"]["responses"][code]["content"]
+    assert "414" in paths["/sparql"]["get"]["responses"] and "414" not in paths["/sparql"]["post"]["responses"]
     assert api.get("/sparql", params={"query": "SELECT nonsense"}).status_code == 400
 
 

@@ -259,7 +259,7 @@ _POST_BODY = {"requestBody": {"required": True, "content": {
 
 
 @router.api_route("/sparql", methods=["GET", "HEAD"], response_class=Response,
-                  responses=responses(_GET_RESULTS, _ERRORS))
+                  responses=responses(_GET_RESULTS, _ERRORS, errors(414)))
 @router.api_route("/sparql/", methods=["GET", "HEAD"], include_in_schema=False)
 async def sparql_get(request: Request, query: str = QUERY, default_graph_uri: list[str] = DEFAULT_GRAPHS,
                      named_graph_uri: list[str] = NAMED_GRAPHS, format: str = FORMAT):
