@@ -116,6 +116,11 @@ def test_stored_query_names_the_other_entities_a_name_matched(client):
     for exact in ("厦门市司法局", A1):
         assert client.get("/queries/instruments-cited-by-agency.json",
                           params={"agency": exact}).json()["other_matches"] == {}
+    # the CSV has no room for it: a header says how many others there were (none for an exact name)
+    assert client.get("/queries/instruments-cited-by-agency.csv",
+                      params={"agency": "厦门市"}).headers["x-govkg-other-matches"] == "agency=1"
+    assert "x-govkg-other-matches" not in client.get("/queries/instruments-cited-by-agency.csv",
+                                                     params={"agency": A1}).headers
 
 
 def test_network_degrees_count_the_whole_filtered_network():

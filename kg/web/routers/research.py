@@ -31,8 +31,13 @@ def _csv(data: dict) -> Response:
     for r in data["rows"]:
         w.writerow([r.get(c, "") for c in data["columns"]])
     name = data["query"] + ".csv"
-    return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    # A name matched more than one entity: the rows are the first's; CSV has no place to say so, the header does
+    # (how many others, per parameter; the .json form lists them)
+    others = {k: len(v) for k, v in (data.get("other_matches") or {}).items() if v}
+    if others:
+        headers["X-GovKG-Other-Matches"] = ", ".join(f"{k}={n}" for k, n in sorted(others.items()))
+    return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def _stored(request: Request, slug: str, fmt: str | None):
