@@ -69,12 +69,11 @@ def _section_kind(heading: str, parent_kind: str | None, year_covered: int | Non
 _CLOSING = re.compile(r"[ \t]*(?:专此|特此|以上|现将有关情况)?(?:报告|说明|汇报)(?:如上)?[。.！!]?[ \t]*")
 
 
-def body_end(view: TextView, signature_line: int | None, after: int = 0) -> int:
+def body_end(view: TextView, lines: list[tuple[int, int]], signature_line: int | None, after: int = 0) -> int:
     """Where the report's body ends: at a closing formula line (专此报告。) or the signature block (the agency line
     above its date), whichever comes first after `after` (the first heading: a title split before 报告, or an
     issuer and date under the title, is no end); else the end of the text. What follows (signature, contacts, the
-    web page's footer) belongs to no section and no initiative."""
-    lines = list(view.lines())
+    web page's footer) belongs to no section and no initiative. `lines`: view.lines(), as signature_line counts."""
     end = len(view.text)
     if signature_line is not None and 0 < signature_line < len(lines):
         above = next((k for k in range(signature_line - 1, max(-1, signature_line - 3), -1)
@@ -96,7 +95,8 @@ def find_sections(view: TextView, year_covered: int | None, body_from: int = 0,
     heading)."""
     norm = view.norm
     flat: list[SectionNode] = []
-    for s, e in view.lines():
+    lines = list(view.lines())
+    for s, e in lines:
         if s < body_from:
             continue
         line = norm[s:e]
@@ -110,7 +110,7 @@ def find_sections(view: TextView, year_covered: int | None, body_from: int = 0,
             continue  # a numbered paragraph, not a heading
         flat.append(SectionNode(level, s, heading_end, heading=view.text[s:heading_end].strip(),
                                 body_start=heading_end + (1 if stop else 0)))
-    n = body_end(view, signature_line, after=flat[0].heading_end) if flat else len(view.text)
+    n = body_end(view, lines, signature_line, after=flat[0].heading_end) if flat else len(view.text)
     flat = [node for node in flat if node.start < n]
     stack: list[SectionNode] = []
     for i, node in enumerate(flat):
