@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import os
 import re
@@ -326,6 +327,9 @@ class WebMiddleware:
                     request=None, href=lambda i: i, url_with=lambda **kw: "?", other_lang="en" if lang == "zh" else "zh",
                     minimal=True).encode("utf-8")
                 ctype = b"text/html; charset=utf-8"
+            elif path.endswith(".json"):   # the JSON twins answer errors in JSON (common.wants_json_errors)
+                body = json.dumps({"error": t("error"), "problems": [t("error_text")]}, ensure_ascii=False).encode()
+                ctype = b"application/json"
             else:
                 body = b"500 Internal Server Error\nThe error has been logged.\n"
                 ctype = b"text/plain; charset=utf-8"

@@ -64,6 +64,10 @@ def test_500_has_no_details():
             assert r.status_code == 500
             assert "secret" not in r.text and "Traceback" not in r.text and "RuntimeError" not in r.text
             assert r.headers["x-content-type-options"] == "nosniff"
+        # the JSON twins answer their errors in JSON, a 500 too
+        r = c.get("/agencies.json", headers={"Accept": "*/*"})
+        assert r.status_code == 500 and r.headers["content-type"].startswith("application/json")
+        assert r.json()["error"] and "secret" not in r.text
 
 
 def test_head_and_options(client):
