@@ -130,11 +130,13 @@ API_ROUTES: dict[str, RouteDoc] = {
         ("VoID 数据集描述的指定格式（ttl、jsonld、nt、rdf）",
          "VoID dataset description in one RDF format (ttl, jsonld, nt, rdf)")),
     "/sitemap.xml": RouteDoc(
-        ("实体页面的站点地图（超过 50,000 个时为 /sitemap-{n}.xml 的索引）",
-         "Sitemap of the entity pages (a sitemap index of /sitemap-{n}.xml past 50,000)"),
-        ("供搜索引擎使用：列出各实体页面（/doc/…）的 <urlset>；超过 50,000 个时改为 /sitemap-{n}.xml 各页的 <sitemapindex>。",
-         "For search engines: a <urlset> of the entity pages (/doc/…); when there are more than 50,000 it is "
-         "a <sitemapindex> of /sitemap-{n}.xml pages instead.")),
+        ("站点页面与实体页面的站点地图（超过 50,000 个时为 /sitemap-{n}.xml 的索引）",
+         "Sitemap of the site's pages and the entity pages (a sitemap index of /sitemap-{n}.xml past 50,000)"),
+        ("供搜索引擎使用：先列出首页、各列表页、研究问题、引用网络、数据下载、目录、本体与 API 文档，再列出各实体页面"
+         "（/doc/…）的 <urlset>；超过 50,000 个时改为 /sitemap-{n}.xml 各页的 <sitemapindex>。",
+         "For search engines: a <urlset> of the home page, the lists, the research questions, the citation network, "
+         "dumps, catalog, ontology and API docs, then the entity pages (/doc/…); when there are more than 50,000 it "
+         "is a <sitemapindex> of /sitemap-{n}.xml pages instead.")),
     "/ontology.ttl": RouteDoc(
         ("本体（Turtle）",
          "The ontology in Turtle")),

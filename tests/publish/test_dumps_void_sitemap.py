@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS, VOID
 
 from kg.config import Settings
 from kg.publish.dumps import MANIFEST, read_manifest, write_dumps
-from kg.publish.sitemap import sitemap_xml
+from kg.publish.sitemap import SITE_PAGES, sitemap_xml
 from kg.publish.void import void_graph
 from kg.rdf.namespaces import GK
 from kg.store.memory import MemoryStore
@@ -104,17 +104,23 @@ def test_sitemap_lists_entities_and_pages(store):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     root = ET.fromstring(sitemap_xml(store, SETTINGS))
     locs = [e.text for e in root.findall("s:url/s:loc", ns)]
-    assert len(locs) == 33 and all(u.startswith(BASE + "doc/") for u in locs)   # the pages, not the 303 identifiers
+    site = [BASE + p for p in SITE_PAGES]
+    assert locs[:len(site)] == site and BASE in site and BASE + "agencies" in site   # home and lists first
+    entities = locs[len(site):]
+    assert len(entities) == 33 and all(u.startswith(BASE + "doc/") for u in entities)   # pages, not 303 identifiers
     index = ET.fromstring(sitemap_xml(store, SETTINGS, per_page=10))
     assert index.tag.endswith("sitemapindex")
     pages = [e.text for e in index.findall("s:sitemap/s:loc", ns)]
-    assert pages == [f"{BASE}sitemap-{n}.xml" for n in range(4)]
+    n_pages = -(-(len(site) + 33) // 10)
+    assert pages == [f"{BASE}sitemap-{n}.xml" for n in range(n_pages)]
     seen = []
-    for n in range(4):
-        seen += [e.text for e in ET.fromstring(sitemap_xml(store, SETTINGS, page=n, per_page=10)).findall("s:url/s:loc", ns)]
-    assert sorted(seen) == sorted(locs)
+    for n in range(n_pages):
+        page = [e.text for e in ET.fromstring(sitemap_xml(store, SETTINGS, page=n, per_page=10)).findall("s:url/s:loc", ns)]
+        assert len(page) == (10 if n < n_pages - 1 else (len(site) + 33) - 10 * (n_pages - 1))
+        seen += page
+    assert seen == locs   # the same sequence, cut into pages: nothing twice, nothing lost
     with pytest.raises(ValueError):
-        sitemap_xml(store, SETTINGS, page=4, per_page=10)
+        sitemap_xml(store, SETTINGS, page=n_pages, per_page=10)
 
 
 def test_built_graphs_are_disjoint(seed_store, tmp_path):

@@ -175,9 +175,15 @@ def test_healthz_robots_sitemap(client):
     assert "Allow: /doc/" in robots
     sm = client.get("/sitemap.xml")
     assert sm.headers["content-type"].startswith("application/xml")
-    # entity IRIs (they 303 to their pages) or the pages themselves, depending on kg.publish.sitemap
-    assert re.search(r"<loc>http://testserver/(id|doc)/instrument/i1</loc>", sm.text)
-    assert client.get("/sitemap-0.xml").status_code in (200, 404)
+    assert "<loc>http://testserver/doc/instrument/i1</loc>" in sm.text   # the page, not the 303 identifier
+    assert client.get("/sitemap-0.xml").text == sm.text   # one page: the index's page 0 is the sitemap itself
+    assert client.get("/sitemap-1.xml").status_code == 404
+    # every page of the site the sitemap lists answers, as a page
+    site = [u for u in re.findall(r"<loc>http://testserver(/[^<]*)</loc>", sm.text) if not u.startswith("/doc/")]
+    assert "/" in site and "/agencies" in site and "/queries" in site
+    for url in site:
+        r = client.get(url, headers=HTML)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), url
 
 
 def test_catalog_and_void(client):
