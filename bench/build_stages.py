@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/build_stages.py            # 200 reports
     .venv/bin/python bench/build_stages.py --n 500 --store   # also the parent's side: parse N-Triples, store writes
+    .venv/bin/python bench/build_stages.py --n 1000 --gc     # a worker's CPU under the default collector vs kg build's
 
 Per report: read (kg.source) · extract · map (kg.rdf.mapping) · validate (kg.validate) · serialise the two graphs
 to N-Triples (what a worker sends back); with --store, the parent's side too: write the N-Triples text to a fresh on-disk
@@ -13,7 +14,9 @@ both ways: one report per pySHACL run, and in batches of VALIDATE_BATCH as kg bu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -30,7 +33,12 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--store", action="store_true", help="also time the parent's parse + store writes")
+    ap.add_argument("--gc", action="store_true",
+                    help="only compare a worker's CPU per report (kg.build.process_files) under Python's default "
+                         "garbage-collector settings and under kg build's, batch by batch alternately")
     a = ap.parse_args(argv)
+    if a.gc:
+        return compare_gc(a.n, a.seed)
 
     from kg.build import VALIDATE_BATCH, graph_iri
     from kg.config import Settings
@@ -111,6 +119,46 @@ def main(argv=None) -> int:
           f"{cpus / worker:.0f} on {cpus} CPUs")
     if parent:
         print(f"parent side {parent * 1000:.1f} ms/report (serial) → ceiling {1 / parent:.0f} reports/s whatever the CPUs")
+    return 0
+
+
+def compare_gc(n: int, seed: int) -> int:
+    """kg.build.process_files (read, extract, map, validate in one pySHACL run, serialise: a worker's whole job) on
+    batches of VALIDATE_BATCH reports, alternating the default collector (nothing frozen, thresholds 700/10/10)
+    and kg.build._build_gc(); the same process and period for both, so the machine's load weighs on both alike."""
+    import gc
+
+    from kg.build import VALIDATE_BATCH, _build_gc, _warm, process_files
+    from kg.config import Settings
+    from kg.synth import synthesize
+
+    tmp = Path(tempfile.mkdtemp(prefix="govkg-stages-gc-"))
+    synthesize(n, tmp / "corpus", seed=seed)
+    files = [str(f) for f in sorted((tmp / "corpus").glob("*.txt"))]
+    settings = Settings()
+    _warm()
+    process_files(files[:VALIDATE_BATCH], settings)   # warm-up: caches, lazy imports
+    default = gc.get_threshold()
+    cpu = {"default collector": [], "kg build's collector": []}
+    batches = [files[k:k + VALIDATE_BATCH] for k in range(VALIDATE_BATCH, len(files), VALIDATE_BATCH)]
+    for k, batch in enumerate(batches):
+        build_gc = k % 2 == 1
+        gc.collect()
+        with (_build_gc() if build_gc else contextlib.nullcontext()):
+            t = time.process_time()
+            process_files(batch, settings)
+            cpu["kg build's collector" if build_gc else "default collector"].append(
+                (time.process_time() - t) * 1000 / len(batch))
+    base = statistics.median(cpu["default collector"])
+    print(f"# A worker's CPU per report, default collector ({default}) vs kg build's\n")
+    print(f"{n} synthetic reports, batches of {VALIDATE_BATCH} alternately; python {sys.version.split()[0]}; "
+          f"load {os.getloadavg()[0]:.1f}\n")
+    print("| collector | batches | ms CPU/report (median) | mean | ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for k, v in cpu.items():
+        print(f"| {k} | {len(v)} | {statistics.median(v):.2f} | {statistics.mean(v):.2f} | "
+              f"{statistics.median(v) / base:.2f}× |")
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

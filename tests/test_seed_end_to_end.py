@@ -144,6 +144,43 @@ def test_same_agency_is_one_node_across_reports(tmp_path, seed_settings):
         store.close()
 
 
+def test_build_tunes_the_collector_only_while_it_runs(tmp_path, seed_settings, monkeypatch):
+    """The workers map and validate under kg build's collector settings (frozen pipeline, rarer collections); the
+    process gets its own settings back after the build, and after a build that fails too."""
+    import gc
+    from dataclasses import replace
+
+    import kg.build as kb
+    from kg.store.base import open_store
+
+    seen = []
+    real = kb.process_files
+
+    def spy(paths, settings):
+        seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+        return real(paths, settings)
+
+    monkeypatch.setattr(kb, "process_files", spy)
+    before, frozen_before = gc.get_threshold(), gc.get_freeze_count()
+    s = replace(seed_settings, store=f"oxigraph:{tmp_path / 'store'}", quarantine=tmp_path / "q")
+    store = open_store(s.store)
+    try:
+        summary = kb.build([str(SEED)], store, s, progress=False, jobs=1)
+        assert summary.accepted == [str(SEED)]
+        assert seen == [(kb.BUILD_GC_THRESHOLD, True)]
+        assert (gc.get_threshold(), gc.get_freeze_count()) == (before, frozen_before)
+
+        def fail(*a, **kw):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(kb.BuildRecords, "remember", fail)
+        with pytest.raises(RuntimeError):
+            kb.build([str(SEED)], store, s, progress=False, jobs=1, full=True)
+        assert (gc.get_threshold(), gc.get_freeze_count()) == (before, frozen_before)
+    finally:
+        store.close()
+
+
 def test_broken_graph_is_rejected_and_not_stored(tmp_path, seed_settings, monkeypatch):
     from dataclasses import replace
 
