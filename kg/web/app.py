@@ -30,7 +30,7 @@ from kg.store.base import Store, open_store
 from kg.web.apidoc import API_ROUTES, ERROR_JSON, content
 from kg.web.common import (HERE, LANG_COOKIE, env, etag_in, http_error_response, not_modified_since,
                            validation_error_response)
-from kg.web.i18n import DEFAULT_LANG, pick_lang, translator
+from kg.web.i18n import DEFAULT_LANG, lang_from_header, pick_lang, translator
 from kg.web.routers import entity, pages, publish, research, sparql
 from kg.web.service import KGService
 
@@ -227,7 +227,7 @@ class WebMiddleware:
             lang_cookie = ",".join(_LANG_COOKIE_RE.findall(cookie)) if LANG_COOKIE in cookie else ""
             # Everything a page depends on: data generation, URL, language choice, representation asked for.
             parts = [gen, path, scope.get("query_string", b"").decode("latin-1"), headers.get("accept", ""),
-                     lang_cookie, headers.get("accept-language", "")[:20], headers.get("host", "")]
+                     lang_cookie, lang_from_header(headers.get("accept-language")) or "", headers.get("host", "")]
             changed = self._changed_at(store, gen)
             beside = path.startswith(NO_RESPONSE_CACHE)
             if beside:   # the catalog and VoID also describe the dump files, which `kg dump` rewrites in place
@@ -318,7 +318,8 @@ class WebMiddleware:
             log.exception("unhandled error on %s %s", method, path)  # details stay in the server log
             if started:
                 raise
-            lang = pick_lang(headers.get("cookie", "").partition(LANG_COOKIE + "=")[2][:2]) or DEFAULT_LANG
+            lang = (pick_lang(headers.get("cookie", "").partition(LANG_COOKIE + "=")[2][:2])
+                    or lang_from_header(headers.get("accept-language")) or DEFAULT_LANG)
             t = translator(lang)
             html = "text/html" in headers.get("accept", "")
             if html:

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from kg.rdf.namespaces import GK, KIND, KIND_SCHEME, LEVEL, LEVEL_SCHEME
-from kg.web.i18n import DEFAULT_LANG, LANGS, pick_lang, translator
+from kg.web.i18n import DEFAULT_LANG, LANGS, lang_from_header, pick_lang, translator
 from kg.web.service import CLASSES, KGService
 
 HERE = Path(__file__).resolve().parent
@@ -47,7 +47,7 @@ def root(request: Request) -> str:
 def lang_of(request: Request) -> str:
     """?lang= wins (and is remembered in a cookie by render()), then the cookie, then Accept-Language."""
     return (pick_lang(request.query_params.get("lang")) or pick_lang(request.cookies.get(LANG_COOKIE))
-            or pick_lang((request.headers.get("accept-language") or "").split(",")[0]) or DEFAULT_LANG)
+            or lang_from_header(request.headers.get("accept-language")) or DEFAULT_LANG)
 
 
 def href_for(request: Request, iri: str | None) -> str | None:

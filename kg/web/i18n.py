@@ -441,6 +441,26 @@ def pick_lang(value: str | None) -> str | None:
     return None
 
 
+def lang_from_header(accept_language: str | None) -> str | None:
+    """The interface language an Accept-Language header prefers (RFC 9110 §12.5.4): of zh and en, the one with the
+    highest weight; the earlier listed on a tie; "*" stands for the default. None when it names neither."""
+    best, best_q = None, 0.0
+    for item in (accept_language or "").split(","):
+        tag, _, params = item.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        lang = DEFAULT_LANG if tag.strip() == "*" else pick_lang(tag)
+        if lang and q > best_q:
+            best, best_q = lang, q
+    return best
+
+
 def in_lang(pair: tuple[str, str], lang: str) -> str:
     return pair[0 if lang == "zh" else 1]
 

@@ -275,6 +275,19 @@ def test_docs_in_chinese(c):
     assert c.get("/openapi.json").json()["paths"]["/agencies.json"]["get"]["summary"] == "List agencies (paged, ?page=)"
 
 
+def test_accept_language_is_weighed_not_read_first_tag_only(c):
+    """RFC 9110 §12.5.4: every listed language counts by its weight; the interface speaks zh or en."""
+    from kg.web.i18n import lang_from_header
+    cases = {"de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7": "en", "ja,en;q=0.8": "en", "zh;q=0.1, en;q=0.9": "en",
+             "en;q=0.5, zh-CN": "zh", "zh-Hans-CN,zh;q=0.9": "zh", "fr": None, "en;q=0, zh;q=0": None,
+             "*": "zh", "en, zh": "en", "": None, "en;q=abc, zh;q=0.2": "zh"}
+    for header, want in cases.items():
+        assert lang_from_header(header) == want, header
+    for header, want in (("de-DE,de;q=0.9,en;q=0.7", "en"), ("ja,zh;q=0.5,en;q=0.4", "zh-Hans")):
+        page = c.get("/agencies", headers={**HTML, "Accept-Language": header}).text
+        assert f'<html lang="{want}"' in page, header
+
+
 # --- errors ------------------------------------------------------------------------------------------------------
 
 def test_405_names_the_methods(c):
