@@ -29,7 +29,8 @@ ERRORS = {
     414: "The URL is longer than 65,535 bytes (kg serve): send the query by POST.",
     415: "Unsupported media type of the request body, or not UTF-8.",
     429: "Too many queries running for this client at once; see Retry-After.",
-    503: "The query ran longer than the time limit, or the store is unavailable; see Retry-After.",
+    503: "The query ran longer than the time limit (narrow it: retrying the same query does not help), or the "
+         "store is unavailable (see Retry-After).",
 }
 
 

@@ -79,7 +79,8 @@ def test_time_limit_503_then_answers(disk_store):
     with TestClient(app) as c:
         t0 = time.monotonic()
         r = c.get("/sparql", params={"query": HEAVY})
-        assert r.status_code == 503 and "time limit" in r.text and int(r.headers["retry-after"]) > 0
+        assert r.status_code == 503 and "time limit" in r.text
+        assert "retry-after" not in r.headers   # the same query would only time out again
         assert time.monotonic() - t0 < 4.0
     # the same store's pool answers afterwards (with room for a replacement worker to start on a busy machine)
     with TestClient(create_app(disk_store, make_settings(query_timeout_s=30))) as c:

@@ -213,9 +213,11 @@ async def run_query(request: Request, sparql_text: str, media_type: str, dgs: li
             sparql, media_type, default_graphs=dgs or None, named_graphs=ngs or None, timeout_s=s.query_timeout_s,
             max_rows=s.max_rows, executor=request.app.state.sparql_pool), s.query_timeout_s + 1.0)
     except (asyncio.TimeoutError, QueryTimeout):
+        # No Retry-After: the same query would time out again, and HTTP clients (urllib3's Retry) resend a 503
+        # that carries one, each time costing a worker the whole limit.
         raise ProtocolError(503, f"the query ran longer than the time limit of {s.query_timeout_s:g} s; "
                                  "narrow it (LIMIT, more specific patterns) or download a dump",
-                            {"Retry-After": "10"}, key="sparql_timeout", s=f"{s.query_timeout_s:g}") from None
+                            key="sparql_timeout", s=f"{s.query_timeout_s:g}") from None
     except QuerySyntaxError as exc:
         message = explain(sparql_text, exc.raw, shift=len(sparql) - len(sparql_text)) if exc.raw else str(exc)
         raise ProtocolError(400, message) from None
