@@ -51,7 +51,9 @@ def test_stored_queries_index_and_formats(client):
     assert "gk:issuedBy <" + A2 + ">" in doc["sparql"]
     r = client.get("/queries/instruments-cited-by-agency.csv", params={"agency": "外事办公室"})
     assert r.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert r.content.startswith(b"\xef\xbb\xbfinstrument,")   # a BOM, so Excel reads UTF-8 (not GBK)
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert list(rows[0])[0] == "instrument"
     assert {x["label"] for x in rows} == {"中华人民共和国行政处罚法", "中华人民共和国政府信息公开条例"}
     assert client.get("/queries/instruments-cited-by-agency?format=json&agency=" + A2).json()["rows"]
 

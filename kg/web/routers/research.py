@@ -37,7 +37,10 @@ def _csv(data: dict) -> Response:
     others = {k: len(v) for k, v in (data.get("other_matches") or {}).items() if v}
     if others:
         headers["X-GovKG-Other-Matches"] = ", ".join(f"{k}={n}" for k, n in sorted(others.items()))
-    return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers)
+    # A byte-order mark first: Excel (the usual reader of these downloads) opens UTF-8 without one as the system
+    # code page, GBK on Chinese Windows, and garbles every label. /sparql's CSV stays as the SPARQL spec writes it.
+    return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers=headers)
 
 
 def _stored(request: Request, slug: str, fmt: str | None):
