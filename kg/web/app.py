@@ -45,7 +45,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"access-control-allow-origin", b"*"),  # public read-only data, no credentials
     (b"access-control-expose-headers", b"ETag, Last-Modified, Content-Location, Link, X-GovKG-Truncated, X-GovKG-Limits, "
-     b"X-GovKG-Other-Matches, Retry-After"),
+     b"X-GovKG-Other-Matches, X-GovKG-Reports-Per-Year, Retry-After"),
 ]
 PREFLIGHT_HEADERS = [
     (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),

@@ -373,6 +373,34 @@ def _plain(term) -> str:
     return str(term)
 
 
+def _json_value(term):
+    """A row value for JSON: counts as numbers (the store's xsd:integer / xsd:decimal literals and the index's
+    ints), everything else as text, as in the CSV."""
+    if isinstance(term, bool) or term is None:
+        return _plain(term)
+    if isinstance(term, (int, float)):
+        return term
+    if isinstance(term, Literal) and term.datatype is not None:
+        dt = str(term.datatype)
+        try:
+            if dt.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+                return int(str(term))
+            if dt.endswith(("#decimal", "#double", "#float")):
+                return float(str(term))
+        except ValueError:
+            pass
+    return str(term)
+
+
+def _reports_per_year(svc: KGService, terms: dict, shown: dict) -> dict[str, int]:
+    """The `changes` question's denominators: how many reports (of the agency, when one is given) cover each year."""
+    agency = f" ; gk:issuedBy {terms['agency']}" if terms.get("agency") else ""
+    q = (f"SELECT ?y (COUNT(DISTINCT ?r) AS ?n) WHERE {{ ?r a gk:Report ; gk:yearCovered ?y{agency} . "
+         f"FILTER(STR(?y) IN ({terms['from']}, {terms['to']})) }} GROUP BY ?y")
+    counts = {str(r["y"]): int(str(r["n"])) for r in svc.store.query(PREFIXES + q).rows}
+    return {shown[k]: counts.get(shown[k], 0) for k in ("from", "to")}
+
+
 def run(svc: KGService, slug: str, given: dict[str, str], lang: str) -> dict:
     sq = STORED[slug]
     others: dict[str, list] = {}
@@ -398,7 +426,7 @@ def run(svc: KGService, slug: str, given: dict[str, str], lang: str) -> dict:
                         seen.append(k)
             columns = seen
     columns = [str(c) for c in columns]
-    rows = [{c: _plain(r.get(c)) for c in columns} for r in rows_raw]
+    rows = [{c: _json_value(r.get(c)) for c in columns} for r in rows_raw]
     iri_cols = {c for c in columns if any(isinstance(r.get(c), URIRef) for r in rows_raw)}
     iris = {str(r[c]) for r in rows_raw for c in iri_cols if isinstance(r.get(c), URIRef)}
     labels = svc.labels(iris | {v for v in shown.values() if v.startswith("http")}
@@ -409,9 +437,11 @@ def run(svc: KGService, slug: str, given: dict[str, str], lang: str) -> dict:
     cells = [[{"text": labels.get(str(r[c])) or str(r[c]).rsplit("/", 1)[-1], "iri": str(r[c])}
               if isinstance(r.get(c), URIRef) else {"text": _plain(r.get(c)), "num": numeric(r.get(c))}
               for c in columns] for r in rows_raw]
+    per_year = _reports_per_year(svc, terms, shown) if slug == "changes" else None
     return {"query": slug, "title": sq.title(lang), "params": shown, "problems": [], "sparql": q, "columns": columns,
             "iri_columns": sorted(iri_cols), "rows": rows, "cells": cells, "labels": labels,
-            "truncated": truncated, "answered_from": "index" if ix is not None else "sparql", "other_matches": others}
+            "truncated": truncated, "answered_from": "index" if ix is not None else "sparql", "other_matches": others,
+            "reports_per_year": per_year}
 
 
 def numeric(v) -> bool:

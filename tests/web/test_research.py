@@ -73,6 +73,32 @@ def test_stored_queries_each_answer(client):
         assert client.get(f"/queries/{slug}.json").status_code == 200, slug
 
 
+def _reports_in(client, year: str) -> int:
+    q = ("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a <https://w3id.org/govkg/def#Report> ; "
+         f"<https://w3id.org/govkg/def#yearCovered> ?y FILTER(STR(?y) = \"{year}\") }}")
+    r = client.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"})
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_changes_gives_its_denominators_and_warns_of_a_year_without_reports(client):
+    """`changes` compares counts of reports: it says how many reports cover each year, and that a year with none
+    makes every row "added" or "dropped" (a gap in the corpus, not a change in citing)."""
+    n22, n23 = _reports_in(client, "2022"), _reports_in(client, "2023")
+    assert n22 == 0 and n23 > 0   # the fixture: nothing for 2022
+    ch = client.get("/queries/changes.json", params={"from": "2022", "to": "2023", "lang": "en"}).json()
+    assert ch["reports_per_year"] == {"2022": 0, "2023": n23}
+    assert len(ch["notes"]) == 1 and "No report covers 2022" in ch["notes"][0]
+    assert all(isinstance(r["toReports"], int) and isinstance(r["change"], int) for r in ch["rows"])   # numbers
+    csv_r = client.get("/queries/changes.csv", params={"from": "2022", "to": "2023"})
+    assert csv_r.headers["x-govkg-reports-per-year"] == f"2022=0, 2023={n23}"
+    page = client.get("/queries/changes", params={"from": "2022", "to": "2023", "lang": "zh"}, headers=HTML).text
+    assert 'id="reports-per-year"' in page and "2022 年没有报告" in page
+    both = client.get("/queries/changes.json", params={"from": "2023", "to": "2023"}).json()
+    assert both["reports_per_year"] == {"2023": n23} and both["notes"] == []
+    # the other stored queries carry no such fields
+    assert "reports_per_year" not in client.get("/queries/most-cited.json", params={"year": "2023"}).json()
+
+
 def test_stored_query_bad_input(client):
     assert client.get("/queries/nothing", headers=HTML).status_code == 404
     assert client.get("/queries/co-citation.json", params={"instrument": "没有这部法"}).status_code == 400

@@ -46,7 +46,7 @@ def _rows(columns, rows, ix) -> list[tuple]:
     for r in rows:
         vals = []
         for c in columns:
-            v = queries._plain(r.get(c))
+            v = queries._json_value(r.get(c))
             if c == "label":
                 iri = str(r.get(columns[0]))
                 if ix.n_labels.get(iri, 0) > 1:

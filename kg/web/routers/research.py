@@ -37,10 +37,21 @@ def _csv(data: dict) -> Response:
     others = {k: len(v) for k, v in (data.get("other_matches") or {}).items() if v}
     if others:
         headers["X-GovKG-Other-Matches"] = ", ".join(f"{k}={n}" for k, n in sorted(others.items()))
+    if data.get("reports_per_year") is not None:   # the `changes` counts' denominators (the JSON has them too)
+        headers["X-GovKG-Reports-Per-Year"] = ", ".join(f"{y}={n}" for y, n in data["reports_per_year"].items())
     # A byte-order mark first: Excel (the usual reader of these downloads) opens UTF-8 without one as the system
     # code page, GBK on Chinese Windows, and garbles every label. /sparql's CSV stays as the SPARQL spec writes it.
     return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers=headers)
+
+
+def _notes(t, data: dict) -> list[str]:
+    """Warnings that go with the rows: a `changes` year that no report covers makes every row "added" or
+    "dropped", which is about the corpus, not about citing."""
+    per_year = data.get("reports_per_year")
+    if not per_year:
+        return []
+    return [t("year_without_reports").format(year=y) for y, n in per_year.items() if n == 0]
 
 
 def _stored(request: Request, slug: str, fmt: str | None):
@@ -51,14 +62,17 @@ def _stored(request: Request, slug: str, fmt: str | None):
     data = queries.run(service(request), slug, _given(request), lang)
     # the same sentence for the same problem in every form, in the request's language
     data["problem_texts"] = [param_problem(t, name, t(why), value) for name, why, value in data["problems"]]
+    data["notes"] = _notes(t, data)
     fmt = fmt or request.query_params.get("format")
     if fmt in ("json", "csv"):
         if data["problems"]:
             return bad_request(request, data["problem_texts"], as_json=fmt == "json")
         if fmt == "csv":
             return _csv(data)
-        return json_response({k: data[k] for k in ("query", "params", "other_matches", "sparql", "columns", "rows",
-                                                   "truncated", "answered_from")})
+        keys = ("query", "params", "other_matches", "sparql", "columns", "rows", "truncated", "answered_from")
+        extra = {"reports_per_year": data["reports_per_year"], "notes": data["notes"]} \
+            if data.get("reports_per_year") is not None else {}
+        return json_response({**{k: data[k] for k in keys}, **extra})
     sq = queries.STORED[slug]
     qs = urlencode({k: v for k, v in data["params"].items() if v})
     _in_words(request, data, lang)
@@ -140,7 +154,9 @@ TO = Query(None, description="second year, four digits (changes)", json_schema_e
 
 
 @router.api_route("/queries/{slug}.json", methods=["GET", "HEAD"], summary="Run a stored query (JSON)",
-                  description="Columns, rows (IRIs and literals as strings) and the SPARQL text that ran. " + _QDOC,
+                  description="Columns, rows (IRIs and text as strings, counts as numbers) and the SPARQL text that ran; "
+                              "`changes` adds reports_per_year (its counts' denominators) and notes (a year no "
+                              "report covers). " + _QDOC,
                   responses=errors(400, 404, json_400=True))
 def stored_json(request: Request, slug: str = SLUG, agency: str = AGENCY, instrument: str = INSTRUMENT,
                 a: str = A, b: str = B, year: str = YEAR, from_: str = FROM, to: str = TO):
