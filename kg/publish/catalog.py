@@ -83,6 +83,17 @@ def _typed(g: Graph, iri: URIRef, cls: URIRef, label: str | None = None):
             g.add((scheme, DCTERMS.title, Literal(str(scheme).rsplit("/", 1)[-1].replace("-", " "), lang="en")))
 
 
+def data_modified(store: Store | None, dumps=()) -> str:
+    """The dataset's dct:modified, the same in the catalog and in VoID (a harvester merging the two must find one
+    value: DCAT-AP allows at most one): when the store generation holding the data was published; without a store
+    (or a time for it), when the newest dump was written; else now."""
+    published = store.published_at(store.generation()) if store is not None else None
+    if published is not None:
+        return datetime.fromtimestamp(published, timezone.utc).replace(microsecond=0).isoformat()
+    return max((_field(d, "modified") or "" for d in dumps), default="") or \
+        datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
 def catalog_graph(store: Store | None, settings: Settings, dumps=()) -> Graph:
     base = settings.base_iri
     g = bind_prefixes(Graph())
@@ -96,9 +107,7 @@ def catalog_graph(store: Store | None, settings: Settings, dumps=()) -> Graph:
     homepage = URIRef(base)
     endpoint = URIRef(base + "sparql")
     licence = URIRef(settings.license_iri)
-    modified = max((_field(d, "modified") or "" for d in dumps), default="") or \
-        datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    modified_lit = Literal(modified, datatype=XSD.dateTime)
+    modified_lit = Literal(data_modified(store, dumps), datatype=XSD.dateTime)
 
     # publisher and contact point
     g.add((publisher, RDF.type, FOAF.Agent))

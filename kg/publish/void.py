@@ -8,13 +8,12 @@ once, in graph/entities). void:triples comes from the N-Triples dump when there 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from kg.config import Settings
-from kg.publish.catalog import TITLE, _field
+from kg.publish.catalog import TITLE, _field, data_modified
 from kg.store.base import Store
 from kg.store.oxicore import UNION_COUNT
 
@@ -78,10 +77,7 @@ def _describe(store: Store, settings: Settings, dumps) -> Graph:
     g.add((ds, RDF.type, VOID.Dataset))
     for lang, title in TITLE.items():   # the dataset the DCAT catalog describes, under the same title
         g.add((ds, DCTERMS.title, Literal(title, lang=lang)))
-    published = store.published_at(store.generation())   # when the data described here was published
-    if published is not None:
-        stamp = datetime.fromtimestamp(published, timezone.utc).replace(microsecond=0).isoformat()
-        g.add((ds, DCTERMS.modified, Literal(stamp, datatype=XSD.dateTime)))
+    g.add((ds, DCTERMS.modified, Literal(data_modified(store, dumps), datatype=XSD.dateTime)))   # as the catalog
     g.add((ds, DCTERMS.license, URIRef(settings.license_iri)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(base + "sparql")))
     g.add((ds, VOID.uriSpace, Literal(uri_space)))

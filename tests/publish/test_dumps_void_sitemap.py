@@ -139,16 +139,21 @@ def test_void_dataset_is_the_catalogs_and_says_when_its_data_was_published(tmp_p
 
     from rdflib.namespace import DCTERMS
 
-    from kg.publish.catalog import TITLE
+    from kg.publish.catalog import TITLE, catalog_graph
     st = OxigraphStore(tmp_path / "store")
     try:
         with st.transaction() as tx:
             tx.add(BASE + "graph/report/1", [(URIRef(BASE + "id/report/1"), RDF.type, GK.Report)])
         os.utime(tmp_path / "store" / st.generation() / "READERS", (1577836800, 1577836800))   # 2020-01-01
-        g = void_graph(st, SETTINGS)
+        dumps = [{"name": "govkg.nt.gz", "size": 10, "sha256": "0" * 64, "media_type": "application/n-triples",
+                  "triples": 1, "modified": "2021-06-01T00:00:00+00:00"}]
+        g = void_graph(st, SETTINGS, dumps)
+        cat = catalog_graph(st, SETTINGS, dumps)
     finally:
         st.close()
     ds = URIRef(BASE + "dataset")
     assert {str(t) for t in g.objects(ds, DCTERMS.title)} == set(TITLE.values())
     modified = g.value(ds, DCTERMS.modified)
-    assert modified.toPython() == datetime(2020, 1, 1, tzinfo=timezone.utc)
+    assert modified.toPython() == datetime(2020, 1, 1, tzinfo=timezone.utc)   # the data's, not the dump's
+    # the catalog says the same of the same dataset: merged, the two descriptions give one dct:modified
+    assert set((g + cat).objects(ds, DCTERMS.modified)) == {modified}
