@@ -10,7 +10,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from kg.config import ROOT, Settings
+from kg.config import PLACEHOLDER_EMAIL, ROOT, Settings
 
 
 def _settings(args) -> Settings:
@@ -118,6 +118,16 @@ def cmd_validate(args) -> int:
     return worst
 
 
+def catalog_defaults_note(s: Settings) -> str | None:
+    """A line for kg serve's start-up while the catalog's contact point is still the placeholder: portals would
+    harvest it, with a publisher and licence nobody chose."""
+    if s.contact_email != PLACEHOLDER_EMAIL:
+        return None
+    return (f"note: the DCAT catalog names the placeholder contact {PLACEHOLDER_EMAIL}, publisher {s.publisher_name!r} "
+            f"and licence {s.license_iri}; before portals harvest it, set GOVKG_CONTACT_EMAIL, GOVKG_PUBLISHER and "
+            "GOVKG_LICENSE (README, Configuration)")
+
+
 def cmd_serve(args) -> int:
     import uvicorn
 
@@ -132,6 +142,9 @@ def cmd_serve(args) -> int:
     from kg.web.app import create_app
     app = create_app(settings=s)
     print(f"GovKG serving {s.store} on http://{args.host}:{args.port}/  (IRIs under {s.base_iri})", file=sys.stderr)
+    note = catalog_defaults_note(s)
+    if note:
+        print(note, file=sys.stderr)
     # Behind a reverse proxy, --forwarded-allow-ips lets X-Forwarded-For name the client (per-client limits).
     # uvicorn_options: a URL over 64 KiB (a long GET query) gets 414 with a sentence saying to POST it.
     from kg.web.httpserver import uvicorn_options

@@ -17,6 +17,10 @@ def _env_path(name: str) -> Path | None:
     return Path(value) if value else None
 
 
+# The catalog's contact point until the publisher sets one (kg serve says so at start-up).
+PLACEHOLDER_EMAIL = "govkg@example.org"
+
+
 @dataclass(frozen=True)
 class Settings:
     # Every minted IRI starts with this; the server dereferences IRIs under it wherever it runs.
@@ -37,7 +41,7 @@ class Settings:
         default_factory=lambda: _env("PUBLISH_PERSONAL_CONTACTS", "0").lower() in ("1", "true", "yes"))
     # Dataset description (DCAT)
     publisher_name: str = field(default_factory=lambda: _env("PUBLISHER", "GovKG"))
-    contact_email: str = field(default_factory=lambda: _env("CONTACT_EMAIL", "govkg@example.org"))
+    contact_email: str = field(default_factory=lambda: _env("CONTACT_EMAIL", PLACEHOLDER_EMAIL))
     license_iri: str = field(default_factory=lambda: _env("LICENSE", "https://creativecommons.org/licenses/by/4.0/"))
 
     def __post_init__(self):

@@ -39,3 +39,13 @@ def test_govkg_store_alone_keeps_dumps_beside_it(monkeypatch):
     assert s.dumps_dir == Path("/srv/govkg/kg-dumps") and s.quarantine_dir == Path("/srv/govkg/kg-quarantine")
     monkeypatch.setenv("GOVKG_STORE", "memory:")
     assert _settings(argparse.Namespace(store=None, base=None)).dumps_dir == Path("var/dumps")
+
+
+def test_serve_notes_the_catalogs_placeholder_contact_until_it_is_set(monkeypatch):
+    from kg.cli import catalog_defaults_note
+    from kg.config import PLACEHOLDER_EMAIL, Settings
+    monkeypatch.delenv("GOVKG_CONTACT_EMAIL", raising=False)
+    note = catalog_defaults_note(Settings())
+    assert note and PLACEHOLDER_EMAIL in note and "GOVKG_CONTACT_EMAIL" in note and "GOVKG_LICENSE" in note
+    monkeypatch.setenv("GOVKG_CONTACT_EMAIL", "opendata@xm.gov.cn")
+    assert catalog_defaults_note(Settings()) is None
