@@ -243,11 +243,9 @@ class WebMiddleware:
             else:
                 answer_304 = not_modified_since(headers.get("if-modified-since"), changed)
             if inm is not None and etag_in(inm, etag):
-                await send({"type": "http.response.start", "status": 304,
-                            "headers": SECURITY_HEADERS + [(b"etag", etag.encode()),
-                                                           (b"last-modified", last_modified.encode())]})
-                await send({"type": "http.response.body", "body": b""})
-                return
+                # A 304 carries the headers the 200 would (RFC 9110 §15.4.5: Vary, Content-Location, Cache-Control):
+                # taken from the cached response, or from rendering it (below) when none is cached.
+                answer_304 = True
             if self.cache is not None and beside:
                 key = None
             if key is not None and self.cache is not None:

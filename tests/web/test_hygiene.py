@@ -88,6 +88,12 @@ def test_etag_304(client):
     assert r.headers["last-modified"]
     r2 = client.get("/doc/instrument/i1", headers={**HTML, "If-None-Match": etag})
     assert r2.status_code == 304 and r2.content == b""
+    # a 304 carries the headers the 200 did (RFC 9110 §15.4.5), from the page cache or rendered anew
+    for name in ("etag", "vary", "content-location"):
+        assert r2.headers.get(name) == r.headers.get(name) and r.headers.get(name), name
+    fresh = client.get("/catalog", headers=HTML)   # never in the page cache (it reads the dump manifest): rendered
+    again = client.get("/catalog", headers={**HTML, "If-None-Match": fresh.headers["etag"]})
+    assert again.status_code == 304 and again.headers["vary"] == fresh.headers["vary"] and again.content == b""
     # another representation or language is another validator
     r3 = client.get("/doc/instrument/i1", headers={"Accept": "text/turtle", "If-None-Match": etag})
     assert r3.status_code == 200 and r3.headers["etag"] != etag
@@ -230,7 +236,8 @@ def test_dumps_listing_and_download(dumps_client):
     assert r.headers["content-type"].startswith("application/n-quads")
     assert r.headers["etag"] == f'"{sha}"' and r.headers["last-modified"]
     r2 = dumps_client.get("/dumps/govkg.nq", headers={"If-None-Match": r.headers["etag"]})
-    assert r2.status_code == 304
+    assert r2.status_code == 304 and r2.headers["cache-control"] == r.headers["cache-control"]
+    assert dumps_client.get("/dumps/govkg.nq", headers={"If-None-Match": "*"}).status_code == 304
     r3 = dumps_client.get("/dumps/govkg.nq", headers={"If-Modified-Since": r.headers["last-modified"]})
     assert r3.status_code == 304
     g = Graph().parse(data=dumps_client.get("/catalog.ttl").text, format="turtle")

@@ -82,11 +82,12 @@ def dump_file(request: Request, name: str = PathParam(description="A file name l
     last_modified = email.utils.formatdate(st.st_mtime, usegmt=True)
     inm = request.headers.get("if-none-match")
     ims = request.headers.get("if-modified-since")
-    if (etag_in(inm, etag) if inm else not_modified_since(ims, st.st_mtime)):
-        return Response(status_code=304, headers={"ETag": etag, "Last-Modified": last_modified})
+    validators = {"ETag": etag, "Last-Modified": last_modified, "Cache-Control": "public, max-age=3600"}
+    # RFC 9110 §13.1.2: "*" matches any current representation; a 304 carries the 200's caching headers
+    if (inm.strip() == "*" or etag_in(inm, etag)) if inm else not_modified_since(ims, st.st_mtime):
+        return Response(status_code=304, headers=validators)
     # .gz files go out as they are (no Content-Encoding), so the bytes match the published SHA-256
-    return FileResponse(path, media_type=entry["serve_type"], filename=entry["name"],
-                        headers={"ETag": etag, "Last-Modified": last_modified, "Cache-Control": "public, max-age=3600"})
+    return FileResponse(path, media_type=entry["serve_type"], filename=entry["name"], headers=validators)
 
 
 # --- catalog and VoID ------------------------------------------------------------------------------------
