@@ -157,6 +157,14 @@ def test_service_description(client):
     assert list(g.subject_objects(SD.endpoint))[0][1] == URIRef("http://testserver/sparql")
     assert (None, SD.name, URIRef(TEST_BASE + "graph/report/r1")) in g
     assert len(list(g.objects(None, SD.resultFormat))) >= 8
+    # the query page links it with ?format=, which a browser (Accept: text/html first) follows to the Turtle
+    page = client.get("/sparql", headers={"Accept": "text/html"}).text
+    assert 'href="/sparql?format=turtle"' in page
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    for token, mt in (("turtle", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples")):
+        r = client.get("/sparql", params={"format": token}, headers=browser)
+        assert r.status_code == 200 and r.headers["content-type"].startswith(mt), token
+    assert client.get("/sparql", params={"format": "png"}, headers=browser).status_code == 400
 
 
 def test_limits_are_announced(client):

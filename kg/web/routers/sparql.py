@@ -303,7 +303,7 @@ async def _sparql(request: Request) -> Response:
             raise ProtocolError(400, "no query given (send query=... or a application/sparql-query body)")
         if browser:
             return await _page(request, None, dgs, ngs)
-        return _service_description(request)
+        return _service_description(request, params)
     sparql_text = queries[0]
     if len(sparql_text.encode("utf-8")) > s.max_query_bytes:
         raise ProtocolError(413, f"the query is longer than the limit of {s.max_query_bytes} bytes (UTF-8); "
@@ -324,7 +324,7 @@ async def _sparql(request: Request) -> Response:
     return Response(body, media_type=mt, headers=headers)
 
 
-def _service_description(request: Request) -> Response:
+def _service_description(request: Request, params: list[tuple[str, str]]) -> Response:
     """SPARQL 1.1 Service Description: what this endpoint is and can do, and the dataset it serves."""
     endpoint = URIRef(str(request.url.replace(query=None, fragment=None)))
     g = Graph()
@@ -368,8 +368,13 @@ def _service_description(request: Request) -> Response:
         g.add((ng, RDF.type, SD.NamedGraph))
         g.add((ng, SD.name, URIRef(name)))
     offers = [mt for mt, _ in RDF_FORMATS.values()]
-    chosen = negotiate(request.headers.get("accept"), offers) or "text/turtle"
-    fmt = next(f for mt, f in RDF_FORMATS.values() if mt == chosen)
+    if any(k in ("format", "output", "results") and v for k, v in params):   # ?format=turtle, as for CONSTRUCT
+        chosen = _media_type(request, params, "graph")
+    else:
+        chosen = negotiate(request.headers.get("accept"), offers) or "text/turtle"
+    fmt = next((f for mt, f in RDF_FORMATS.values() if mt == chosen), None)
+    if fmt is None:   # a graph type the service description is not written in
+        chosen, fmt = "text/turtle", "turtle"
     mt = chosen + ("; charset=utf-8" if chosen.startswith("text/") else "")
     return Response(g.serialize(format=fmt, encoding="utf-8"), media_type=mt, headers={"Vary": "Accept"})
 
