@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
+from starlette.routing import Mount, Route
 
 from kg.config import Settings
 from kg.publish.dumps import MANIFEST
@@ -47,11 +48,9 @@ SECURITY_HEADERS = [
     (b"access-control-expose-headers", b"ETag, Last-Modified, Content-Location, Link, X-GovKG-Truncated, X-GovKG-Limits, "
      b"X-GovKG-Other-Matches, X-GovKG-Reports-Per-Year, Retry-After"),
 ]
-PREFLIGHT_HEADERS = [
-    (b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
+PREFLIGHT_HEADERS = [   # with Allow and Access-Control-Allow-Methods, which depend on the address
     (b"access-control-allow-headers", b"Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since"),
     (b"access-control-max-age", b"86400"),
-    (b"allow", b"GET, HEAD, POST, OPTIONS"),
 ]
 SECURITY_NAMES = frozenset(h for h, _ in SECURITY_HEADERS)
 # Paths whose answers do not depend on the store alone (own validators, or never cached).
@@ -210,8 +209,17 @@ class WebMiddleware:
         path = scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
-        if method == "OPTIONS":  # CORS preflight or a plain OPTIONS: same answer, no body
-            await send({"type": "http.response.start", "status": 204, "headers": SECURITY_HEADERS + PREFLIGHT_HEADERS})
+        if method == "OPTIONS":  # CORS preflight or a plain OPTIONS: the same answer, no body
+            # Allow names what this address takes (RFC 9110 §10.2.1); an address nothing answers is a 404
+            methods = _methods_at(getattr(self.get_state(), "routes", []), scope)
+            if not methods:
+                await send({"type": "http.response.start", "status": 404,
+                            "headers": SECURITY_HEADERS + [(b"content-length", b"0")]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            allow = ", ".join(methods + ["OPTIONS"]).encode()
+            await send({"type": "http.response.start", "status": 204, "headers": SECURITY_HEADERS + [
+                (b"access-control-allow-methods", allow), *PREFLIGHT_HEADERS, (b"allow", allow)]})
             await send({"type": "http.response.body", "body": b""})
             return
 
@@ -398,13 +406,19 @@ def _document_api(app: FastAPI, routers) -> None:
 
 def _allowed_methods(request: Request) -> str:
     """For a 405: the methods of every route at this path (/sparql has one route for GET and HEAD, one for POST)."""
+    return ", ".join(_methods_at(request.app.state.routes, request.scope))
+
+
+def _methods_at(routes, scope) -> list[str]:
+    """The methods the routes matching scope's path take, in the order GET, HEAD, POST; [] when none matches."""
     from starlette.routing import Match
     methods: list[str] = []
-    for route in request.app.state.routes:
-        if route.matches({**request.scope, "method": "GET"})[0] != Match.NONE:
-            methods += [m for m in (route.methods or ()) if m not in methods]
+    for route in routes:
+        if route.matches({**scope, "method": "GET"})[0] != Match.NONE:
+            # a mount (/static) names no methods: its files answer GET and HEAD
+            methods += [m for m in (getattr(route, "methods", None) or ("GET", "HEAD")) if m not in methods]
     order = ["GET", "HEAD", "POST"]
-    return ", ".join(sorted(methods, key=lambda m: (order.index(m) if m in order else 9, m)))
+    return sorted(methods, key=lambda m: (order.index(m) if m in order else 9, m))
 
 
 def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
@@ -432,9 +446,12 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     routers = (pages.router, entity.router, research.router, sparql.router, publish.router)
     _document_api(app, routers)  # before include_router, which wraps the routes
-    app.state.routes = [r for router in routers for r in router.routes]
     for r in routers:
         app.include_router(r)
+    # every route, /openapi.json and /static too, for 405 and OPTIONS to read (FastAPI may keep included routers
+    # as one wrapper each: their routes are taken from the routers themselves)
+    app.state.routes = [r for router in routers for r in router.routes] + \
+        [r for r in app.router.routes if isinstance(r, (Route, Mount))]
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

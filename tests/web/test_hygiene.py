@@ -78,8 +78,14 @@ def test_head_and_options(client):
         assert h.content == b"" and h.headers["content-type"] == g.headers["content-type"]
     r = client.head("/id/instrument/i1", headers={"Accept": "text/turtle"}, follow_redirects=False)
     assert r.status_code == 303
-    r = client.options("/doc/instrument/i1")
-    assert r.status_code == 204 and "GET" in r.headers["allow"]
+    r = client.options("/doc/instrument/i1")   # Allow names what the address takes (RFC 9110 §10.2.1)
+    assert r.status_code == 204 and r.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert r.headers["access-control-allow-methods"] == r.headers["allow"]
+    assert client.post("/doc/instrument/i1").headers["allow"] == "GET, HEAD"   # what the 405 says too
+    assert client.options("/sparql").headers["allow"] == "GET, HEAD, POST, OPTIONS"
+    assert client.options("/openapi.json").headers["allow"] == "GET, HEAD, OPTIONS"
+    assert client.options("/static/style.css").status_code == 204
+    assert client.options("/no/such/address").status_code == 404
 
 
 def test_etag_304(client):
