@@ -16,6 +16,7 @@ furthest point it got to, not necessarily where the mistake is.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -30,6 +31,19 @@ _KEYWORD = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*$")
 _PAIRS = {"{": "}", "(": ")", "[": "]"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _HIDDEN_TOKENS = {"{|", "|}", "~", "<<", ">>"}   # SPARQL 1.2 annotation syntax: only confusing in a hint
+# Every word SPARQL 1.1 (query and update) and Oxigraph's extensions give meaning to, lower-cased: a bare word outside
+# this list (not a variable, prefixed name, language tag or number) is a typo, the likeliest cause of the error.
+_WORDS = frozenset("""
+a base prefix select construct describe ask distinct reduced as from named where group by having order asc desc
+limit offset values undef optional graph service silent bind minus filter union not in exists true false lateral
+str lang langmatches datatype bound iri uri bnode rand abs ceil floor round concat strlen ucase lcase
+encode_for_uri contains strstarts strends strbefore strafter year month day hours minutes seconds timezone tz now
+uuid struuid md5 sha1 sha256 sha384 sha512 coalesce if strlang strdt sameterm isiri isuri isblank isliteral
+isnumeric regex substr replace count sum min max avg sample group_concat separator triple subject predicate object
+istriple adjust langdir haslang haslangdir strlangdir
+load clear drop create add move copy insert delete data with using default all into to
+""".split())
+_AGGREGATE = re.compile(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
 _MAX_ITEMS = 10
 _EXCERPT = 100   # characters of the query line shown around the position
 
@@ -53,6 +67,9 @@ def explain(sparql: str, raw: str, *, shift: int = 0) -> str:
     items = _split(m.group(3))
     lines = sparql.split("\n")
     offset = _offset(lines, line, col)
+    typo = _typo(sparql, items, offset)
+    if typo:
+        return typo
     at_end = not _blank(sparql)[offset:].strip()
     where = f"line {line}, column {col}" + (" (the end of the query)" if at_end else "")
     expected = _expected(items, at_end)
@@ -122,7 +139,8 @@ def _expected(items: list[str], at_end: bool = False) -> str:
     """The parser's expectation in words: tokens quoted, keywords bare, character classes summarised. At the end
     of the query a list of keywords alone is left out: there the parser lists keywords it tried somewhere on the
     way (BIND after a fourth term in a triple, GROUP_CONCAT after a stray word), which mislead more than help."""
-    if at_end and all(_KEYWORD.match(x) or x == "[_]" for x in items):
+    if at_end and all(_KEYWORD.match(x) or x == "[_]" for x in items) and \
+            [x for x in items if x != "[_]"] != ["BY"]:   # except the BY an ORDER or GROUP lacks
         return ""
     shown: list[str] = []
     name_char = False
@@ -174,10 +192,12 @@ def _sentence(sparql: str, items: list[str], offset: int, at_end: bool, expected
             m = _IRI.search(before.rstrip())
             return (f"{m.group()} is not a valid IRI." if m else "an IRI is not valid.")
     messages = _messages(items)
+    blank = _blank(sparql)
     if messages:
         first = messages[0]
+        if first.lower().startswith("the select contains a variable that is unbound") and _AGGREGATE.search(blank):
+            return _ungrouped(blank)
         return first[0].lower() + first[1:].rstrip(".") + "."
-    blank = _blank(sparql)
     # a string or an IRI that never ends (blanking skipped it: its opening mark is still there)
     for q in ('"', "'"):
         i = blank.find(q)
@@ -195,6 +215,60 @@ def _sentence(sparql: str, items: list[str], offset: int, at_end: bool, expected
     found = re.match(r"\s*(\S{1,30})", sparql[offset:])
     found = _quote(found.group(1)) if found else "the end of the query"
     return f"expected {expected}, found {found}." if expected else f"unexpected {found}."
+
+
+def _typo(sparql: str, items: list[str], offset: int) -> str | None:
+    """The message for a misspelt keyword (LIMT, SELCT, FILTR) up to where the parser stopped, pointing at the
+    word: the parser's own position and expectation (often the end of the query, "expected CONSTRUCT") mislead
+    there. None when the parser named the problem itself or a string is left open (its words are not blanked)."""
+    blank = _blank(sparql)
+    if _messages(items) or any(0 <= blank.find(q) <= offset for q in ('"', "'")):
+        return None
+    word = _unknown_word(blank, offset)
+    if word is None:
+        return None
+    i, text = word
+    near = difflib.get_close_matches(text.lower(), _WORDS, n=1, cutoff=0.7)
+    hint = f" (did you mean {near[0].upper() if near[0] != 'a' else 'a'}?)" if near else ""
+    where = _position(sparql, i)
+    line, col = (int(x) for x in re.findall(r"\d+", where))
+    return "\n".join([f'SPARQL syntax error at {where}: "{text}" is not a SPARQL keyword{hint}.',
+                      *_excerpt(sparql.split("\n"), line, col)])
+
+
+def _unknown_word(blank: str, offset: int) -> tuple[int, str] | None:
+    """The first bare word up to `offset` that SPARQL gives no meaning to: (its offset, the word), or None.
+    Variables (?x $x), prefixed names (p:x, :x, _:b), language tags (@zh) and numbers (1e10) are not bare words."""
+    for m in re.finditer(r"[A-Za-z_][A-Za-z_0-9]*", blank[:offset + 1]):
+        i, j = m.span()
+        before, after = blank[i - 1] if i else " ", blank[j] if j < len(blank) else " "
+        if before in "?$:@-.0123456789_" or before.isalnum() or after in ":-" or after.isalnum():
+            continue
+        if m.group().lower() not in _WORDS:
+            return i, m.group()
+    return None
+
+
+def _ungrouped(blank: str) -> str:
+    """The sentence for a variable selected beside an aggregate without being grouped (SPARQL 1.1 §11.4)."""
+    head = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", blank, re.I | re.S)
+    grouped = re.search(r"\bGROUP\s+BY\b(.*?)(\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|\bVALUES\b|$)", blank,
+                        re.I | re.S)
+    plain: list[str] = []
+    if head:
+        depth = 0
+        for tok in re.findall(r"[()]|[?$][\w\u00B7\u00C0-\uFFFD]+", head.group(1)):
+            depth += {"(": 1, ")": -1}.get(tok, 0)
+            if tok[0] in "?$" and depth == 0 and tok not in plain:
+                plain.append(tok)
+    group_vars = set(re.findall(r"[?$][\w\u00B7\u00C0-\uFFFD]+", grouped.group(1))) if grouped else set()
+    missing = [v for v in plain if v not in group_vars]
+    if not missing:
+        return ("a selected variable is neither grouped nor aggregated: with COUNT, SUM and the like, each selected "
+                "variable must be in GROUP BY or inside an aggregate (SAMPLE(?x) picks one value).")
+    names = " ".join(missing)
+    return (f"{names} {'is' if len(missing) == 1 else 'are'} selected beside an aggregate but not grouped: "
+            f"add GROUP BY {names}, or select SAMPLE({missing[0]}) instead.")
 
 
 def _brackets(blank: str) -> tuple[list[int], int | None]:

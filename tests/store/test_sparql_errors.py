@@ -30,11 +30,29 @@ def told(query: str) -> str:
     ("SELECT * { ?s ?p <http://x y> }", "line 1, column 30: <http://x y> is not a valid IRI"),
     ("SELECT ?x WHERE { ?s ?p ?o } GROUP BY ?s", "the SELECT contains a variable that is unbound"),
     ("CONSTRUCT { ?s ?p ?o WHERE { ?s ?p ?o }", 'line 1, column 22: expected one of: "," "." ";" or "}", found "WHERE"'),
+    # a misspelt keyword is named where it is, whatever position the parser stopped at
+    ("SELECT ?s WHERE { ?s ?p ?o } LIMT 5", 'line 1, column 30: "LIMT" is not a SPARQL keyword (did you mean LIMIT?)'),
+    ("SELCT ?s WHERE { ?s ?p ?o }", 'line 1, column 1: "SELCT" is not a SPARQL keyword (did you mean SELECT?)'),
+    ("SELECT * WHERE {\n  ?s ?p ?o FILTR(?o > 1) }", 'line 2, column 12: "FILTR" is not a SPARQL keyword'),
+    # selected beside an aggregate without GROUP BY (SPARQL 1.1 §11.4): said so, not "a variable is unbound"
+    ("SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o }",
+     "?x is selected beside an aggregate but not grouped: add GROUP BY ?x, or select SAMPLE(?x) instead"),
+    ("SELECT ?x ?y (COUNT(*) AS ?n) WHERE { ?x ?y ?o } GROUP BY ?x", "?y is selected beside an aggregate"),
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s", "the query ends where"),
 ])
 def test_sentences(query, first):
     text = told(query)
     assert text.startswith("SPARQL syntax error at ") and first in text.splitlines()[0], text
     assert "\\u{" not in text and "[_]" not in text and "{|" not in text and len(text.splitlines()) <= 4
+
+
+def test_words_that_are_not_typos_are_not_called_typos():
+    """Variables, prefixed names, language tags, numbers and the words inside strings are never "not a keyword";
+    a lone keyword the parser expects at the end is said ("BY" after ORDER)."""
+    for query in ('PREFIX ex: <http://x/> SELECT * { ?s ex:foo "bar baz"@zh-Hans ; ex:n 1e10 . _:b1 a ex:C FILTER(?s',
+                  'SELECT ?s WHERE { ?s ?p "LIMT SELCT" '):
+        assert "not a SPARQL keyword" not in told(query), query
+    assert "The parser expected BY." in told("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s")
 
 
 def test_caret_under_the_column_counts_wide_characters():
