@@ -198,13 +198,13 @@ class KGService:
             import logging
             logging.getLogger("kg.web").exception("warming the per-generation statistics failed")
 
-    def examples(self) -> tuple[list[tuple[str, str]], bool]:
-        """(the example queries with parameters from this data, whether those came from the citation index: until
-        it is ready they are the defaults, and a page showing them should not be cached)."""
+    def examples(self, lang: str = "en") -> tuple[list[tuple[str, str]], bool]:
+        """(the example queries with parameters from this data, commented in `lang`; whether those came from the
+        citation index: until it is ready they are the defaults, and a page showing them should not be cached)."""
         ix = self.memo.peek(self.store.generation(), "citation_index")
         if ix is None:
-            return example_queries(), False
-        return example_queries(self.per_generation("example_params", lambda: example_params(ix))), True
+            return example_queries(lang=lang), False
+        return example_queries(self.per_generation("example_params", lambda: example_params(ix)), lang), True
 
     def per_generation(self, name, compute):
         """compute() once per data generation (see GenerationMemo)."""
@@ -851,27 +851,25 @@ def example_params(ix) -> dict[str, str]:
     return p
 
 
-def example_queries(params: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def example_queries(params: dict[str, str] | None = None, lang: str = "en") -> list[tuple[str, str]]:
+    """(i18n key, query) of the example queries, each opened by a comment in `lang` (EXAMPLE_COMMENTS)."""
     x = {k: literal(v) for k, v in (params or EXAMPLE_DEFAULTS).items()}
     p = f"PREFIX gk: <{GK}>\nPREFIX rdfs: <{RDFS}>\n"
-    return [
-        ("ex_q1", p + f"""# Instruments cited by one agency (in its reports or their initiatives), by the number of its reports
-SELECT ?inst ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {{
+    return [(key, q.replace(p, p + "# " + in_lang(EXAMPLE_COMMENTS[key], lang) + "\n", 1)) for key, q in [
+        ("ex_q1", p + f"""SELECT ?inst ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {{
   ?agency rdfs:label ?agencyLabel . FILTER(CONTAINS(?agencyLabel, {x["agency"]}))
   ?r gk:issuedBy ?agency .
   {{ ?r gk:cites ?inst }} UNION {{ ?r gk:hasInitiative/gk:cites ?inst }}
   ?inst rdfs:label ?label .
 }}
 GROUP BY ?inst ?label ORDER BY DESC(?n) LIMIT 100"""),
-        ("ex_q2", p + f"""# The 20 instruments cited by the most reports covering a year
-SELECT ?inst ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {{
+        ("ex_q2", p + f"""SELECT ?inst ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {{
   ?r a gk:Report ; gk:yearCovered ?y ; gk:cites ?inst .
   FILTER(STR(?y) = {x["year"]})
   ?inst rdfs:label ?label .
 }}
 GROUP BY ?inst ?label ORDER BY DESC(?n) LIMIT 20"""),
-        ("ex_q3", p + f"""# Agencies whose reports cite both instrument A and instrument B (matched by label)
-SELECT DISTINCT ?agency ?label WHERE {{
+        ("ex_q3", p + f"""SELECT DISTINCT ?agency ?label WHERE {{
   ?a rdfs:label ?la . FILTER(CONTAINS(?la, {x["a"]}))
   ?b rdfs:label ?lb . FILTER(CONTAINS(?lb, {x["b"]}))
   ?r1 gk:issuedBy ?agency . {{ ?r1 gk:cites ?a }} UNION {{ ?r1 gk:hasInitiative/gk:cites ?a }}
@@ -879,17 +877,27 @@ SELECT DISTINCT ?agency ?label WHERE {{
   ?agency rdfs:label ?label .
 }}
 LIMIT 100"""),
-        ("ex_q4", p + """# Pairs of instruments cited by the same report, most frequent pairs first
-SELECT ?a ?aLabel ?b ?bLabel (COUNT(DISTINCT ?r) AS ?n) WHERE {
+        ("ex_q4", p + """SELECT ?a ?aLabel ?b ?bLabel (COUNT(DISTINCT ?r) AS ?n) WHERE {
   ?r a gk:Report ; gk:cites ?a, ?b .
   FILTER(STR(?a) < STR(?b))
   ?a rdfs:label ?aLabel . ?b rdfs:label ?bLabel .
 }
 GROUP BY ?a ?aLabel ?b ?bLabel ORDER BY DESC(?n) LIMIT 50"""),
-        ("ex_q5", p + """# Everything whose label contains a Chinese substring
-SELECT ?s ?label ?type WHERE {
+        ("ex_q5", p + """SELECT ?s ?label ?type WHERE {
   ?s rdfs:label ?label . FILTER(CONTAINS(?label, "条例"))
   OPTIONAL { ?s a ?type }
 }
 LIMIT 100"""),
-    ]
+    ]]
+
+
+EXAMPLE_COMMENTS = {   # the first line of each example query, in the page's language
+    "ex_q1": ("某机关引用的法律规范（在其报告或工作举措中），按引用它们的报告数排序",
+              "Instruments cited by one agency (in its reports or their initiatives), by the number of its reports"),
+    "ex_q2": ("覆盖某年度的报告中被引用最多的 20 部法律规范", "The 20 instruments cited by the most reports covering a year"),
+    "ex_q3": ("其报告同时引用法律规范 A 和 B 的机关（按名称匹配）",
+              "Agencies whose reports cite both instrument A and instrument B (matched by label)"),
+    "ex_q4": ("在同一份报告中被共同引用的法律规范对，最常见的在前",
+              "Pairs of instruments cited by the same report, most frequent pairs first"),
+    "ex_q5": ("名称包含某个中文词的一切", "Everything whose label contains a Chinese substring"),
+}

@@ -97,7 +97,8 @@ def test_researcher_journey(page, live_site, tmp_path):
         pg.locator("#dl-csv").click()
     path = tmp_path / "most-cited.csv"
     dl.value.save_as(path)
-    text = path.read_text("utf-8")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")   # the BOM that makes Excel read UTF-8
+    text = path.read_text("utf-8-sig")
     assert text.splitlines()[0] == "instrument,label,reports,agencies"
     assert len(text.splitlines()) >= 2 and "/id/instrument/" in text
 
@@ -112,6 +113,16 @@ def test_researcher_journey(page, live_site, tmp_path):
     pg.wait_for_selector("#results table tbody tr", timeout=15000)
     assert pg.locator("#results table tbody tr").count() >= 1
     shot(pg, "query")
+    # typed queries: an ASK answer is labelled in the page's language, an error says first that it is in English
+    pg.fill("#query", "ASK { ?s ?p ?o }")
+    pg.locator("form button[type=submit]").first.click()
+    pg.wait_for_selector("#results strong", timeout=15000)
+    assert pg.locator("#results p").first.inner_text().startswith("ASK 结果: true")
+    pg.fill("#query", "SELECT ?s WHERE { ?s ?p ?o } LIMT 5")
+    pg.locator("form button[type=submit]").first.click()
+    pg.wait_for_selector("#results pre.err", timeout=15000)
+    err = pg.locator("#results pre.err").inner_text()
+    assert err.startswith("查询未能运行") and '"LIMT" is not a SPARQL keyword' in err
 
     # English interface
     pg.goto(base + "/queries?lang=en")

@@ -355,3 +355,12 @@ def test_protocol_errors_have_both_languages_for_the_page():
     for key in ("sparql_timeout", "sparql_too_many", "sparql_unavailable", "sparql_error_lead"):
         zh, en = STRINGS[key]
         assert zh and en and zh != en, key
+
+
+def test_example_queries_are_commented_in_the_pages_language(c):
+    for lang, mine, other in (("zh", "# 某机关引用的法律规范", "# Instruments cited by one agency"),
+                              ("en", "# Instruments cited by one agency", "# 某机关引用的法律规范")):
+        for url in ("/sparql",):   # the home page links the same queries
+            page = c.get(url, params={"lang": lang}, headers=HTML).text
+            assert mine in page and other not in page, (lang, url)
+    c.cookies.clear()

@@ -28,7 +28,7 @@ def _wants_json(request: Request, suffix: str | None) -> bool:
 @router.api_route("/", methods=["GET", "HEAD"])
 def home(request: Request):
     svc = service(request)
-    queries, final = svc.examples()
+    queries, final = svc.examples(lang_of(request))
     examples = [{"key": k, "href": f"{root(request)}/sparql?{urlencode({'query': q})}"} for k, q in queries]
     stats = svc.graph_stats(wait=not svc.warms_in_background)
     # until warming has counted the quads (and built the index the examples take their parameters from) the page

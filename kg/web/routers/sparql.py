@@ -400,7 +400,7 @@ async def _page(request: Request, sparql_text: str | None, dgs: list[str], ngs: 
                 error = t(exc.key).format(**exc.params)
             else:   # the parser's own words (a syntax error), introduced in the page's language
                 error = (t("sparql_error_lead") + "\n" if lang_of(request) == "zh" else "") + exc.message
-    examples = [{"key": k, "query": q} for k, q in service(request).examples()[0]]
+    examples = [{"key": k, "query": q} for k, q in service(request).examples(lang_of(request))[0]]
     # the same URL answers other clients with results or the service description: caches must key on Accept
     shown = sparql_text or examples[0]["query"]
     s = settings(request)

@@ -62,7 +62,10 @@
   function drawSelect(doc, truncated) {
     out.textContent = "";
     if (typeof doc.boolean === "boolean") {
-      out.appendChild(el("p", "ASK: " + doc.boolean));
+      var p = el("p");
+      p.appendChild(el("strong", out.getAttribute("data-ask") + ":"));
+      p.appendChild(document.createTextNode(" " + doc.boolean));
+      out.appendChild(p);
       return;
     }
     var vars = doc.head.vars, rows = doc.results.bindings;
@@ -110,7 +113,9 @@
         status.textContent = resp.status === 200 ? "" : resp.status + "";
         if (resp.status !== 200) {
           out.textContent = "";
-          out.appendChild(el("pre", body, {"class": "err"}));  // monospace: the caret under a syntax error lines up
+          // the endpoint's messages are English; a Chinese page says so first, as its server-rendered form does
+          var lead = out.getAttribute("data-error-lead");
+          out.appendChild(el("pre", (lead ? lead + "\n" : "") + body, {"class": "err"}));  // monospace: the caret lines up
         } else if (graph) {
           out.textContent = "";
           if (truncated) out.appendChild(el("p", null, {"class": "muted"})).appendChild(truncatedNote());
