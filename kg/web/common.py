@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from kg.rdf.namespaces import GK, KIND, KIND_SCHEME, LEVEL, LEVEL_SCHEME
+from kg.web.conneg import negotiate
 from kg.web.i18n import DEFAULT_LANG, LANGS, lang_from_header, pick_lang, translator
 from kg.web.service import CLASSES, KGService
 
@@ -127,6 +128,17 @@ def json_response(data, headers: dict | None = None, status_code: int = 200) -> 
     vary = resp.headers.get("vary")
     resp.headers["vary"] = ", ".join(x for x in [vary, "Accept-Language, Cookie"] if x)
     return resp
+
+
+# Pages whose JSON twin may also be asked for by Accept: both forms say they depend on it, for shared caches
+VARY_ACCEPT = {"Vary": "Accept"}
+
+
+def wants_json(request: Request, suffix: str | None = None) -> bool:
+    """The JSON twin of a page rather than the page: its .json address, ?format=json, or an Accept that prefers
+    application/json to text/html (a browser's */* does not)."""
+    return (suffix == ".json" or request.query_params.get("format") == "json"
+            or negotiate(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json")
 
 
 def wants_json_errors(request: Request) -> bool:

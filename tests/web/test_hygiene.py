@@ -381,3 +381,16 @@ def test_a_second_start_up_of_the_app_answers_queries(store):
 def test_a_406_varies_with_the_language_too(client):
     r = client.get("/ontology", headers={"Accept": "image/png"})
     assert r.status_code == 406 and "Accept" in r.headers["vary"] and "Accept-Language" in r.headers["vary"]
+
+
+def test_pages_with_a_json_twin_give_it_for_accept_json(client):
+    """One rule for every page that has a .json twin: Accept: application/json gets the twin, a browser the page,
+    and both say they vary with Accept."""
+    for url in ("/agencies", "/search?q=法", "/network", "/queries", "/queries/most-cited", "/dumps"):
+        js = client.get(url, headers={"Accept": "application/json"})
+        assert js.status_code == 200 and js.headers["content-type"].startswith("application/json"), url
+        js.json()
+        page = client.get(url, headers={"Accept": "text/html,*/*;q=0.8"})
+        assert page.headers["content-type"].startswith("text/html"), url
+        for r in (js, page):
+            assert "Accept" in [v.strip() for v in r.headers["vary"].split(",")], url

@@ -9,8 +9,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from kg.web.apidoc import errors
 from starlette.responses import RedirectResponse
 
-from kg.web.common import (PageError, json_response, lang_of, not_acceptable, page_number, render, root, service,
-                           settings)
+from kg.web.common import (VARY_ACCEPT, PageError, json_response, lang_of, not_acceptable, page_number, render, root,
+                           service, settings, wants_json)
 from kg.web.conneg import ENTITY_TYPES, negotiate
 from kg.web.i18n import translator
 from kg.web.service import CLASSES
@@ -19,10 +19,6 @@ router = APIRouter()
 # ?page= of the lists' JSON twins, for /openapi.json: page_number() reads and checks it (its own message on a bad one)
 PAGE = Query(None, description="Page number, from 1 (50 items a page; past the last page: 404)",
              json_schema_extra={"type": "integer", "minimum": 1})
-
-
-def _wants_json(request: Request, suffix: str | None) -> bool:
-    return suffix == ".json" or request.query_params.get("format") == "json"
 
 
 @router.api_route("/", methods=["GET", "HEAD"])
@@ -44,11 +40,11 @@ def _list(request: Request, slug: str, suffix: str | None):
     data = service(request).list_class(slug, lang_of(request), page)
     if data is None:
         raise PageError(404, "page_past_end", page=page)
-    if _wants_json(request, suffix):
+    if wants_json(request, suffix):
         base = f"{root(request)}/{slug}.json"
         return json_response({**data, "count_means": translator("en")(f"count_{slug}").lower(),
-                              "next": f"{base}?page={page + 1}" if page < data["pages"] else None})
-    return render(request, "list.html", {"data": {**data, "count_label": f"count_{slug}"}})
+                              "next": f"{base}?page={page + 1}" if page < data["pages"] else None}, VARY_ACCEPT)
+    return render(request, "list.html", {"data": {**data, "count_label": f"count_{slug}"}}, headers=VARY_ACCEPT)
 
 
 # One route per class keeps URLs short (/agencies) and the JSON twin next to it (/agencies.json).
@@ -74,9 +70,9 @@ def list_generic(slug: str, request: Request):
 def _search(request: Request, suffix: str | None):
     q = request.query_params.get("q", "")
     hits = service(request).search(q, lang_of(request)) if q.strip() else []
-    if _wants_json(request, suffix):
-        return json_response({"q": q, "results": hits, "limit": 50})
-    return render(request, "search.html", {"q": q, "hits": hits})
+    if wants_json(request, suffix):
+        return json_response({"q": q, "results": hits, "limit": 50}, VARY_ACCEPT)
+    return render(request, "search.html", {"q": q, "hits": hits}, headers=VARY_ACCEPT)
 
 
 @router.api_route("/search", methods=["GET", "HEAD"])

@@ -26,7 +26,8 @@ from kg.publish.dumps import read_manifest
 from kg.rdf.namespaces import GK, bind_prefixes
 from kg.web.apidoc import RDF_TYPES, errors, ok, responses, see_other
 from kg.web.common import (RDF_FORMATS, error_page, etag_in, href_for, json_response, not_acceptable,
-                           not_modified_since, quote_path, rdf_response, render, root, service, settings)
+                           not_modified_since, quote_path, rdf_response, render, root, service, settings, VARY_ACCEPT,
+                           wants_json)
 from kg.web.conneg import ENTITY_TYPES, negotiate
 from kg.web.service import iri_ref
 
@@ -55,10 +56,9 @@ def dump_manifest(request: Request) -> list[dict]:
 @router.api_route("/dumps", methods=["GET", "HEAD"])
 def dumps_page(request: Request, format: str | None = None):
     items = dump_manifest(request)
-    vary = {"Vary": "Accept"}   # HTML or JSON by Accept: shared caches must keep them apart
-    if format == "json" or negotiate(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json":
-        return json_response({"dumps": items}, vary)
-    return render(request, "dumps.html", {"items": items}, headers=vary)
+    if wants_json(request):
+        return json_response({"dumps": items}, VARY_ACCEPT)
+    return render(request, "dumps.html", {"items": items}, headers=VARY_ACCEPT)
 
 
 @router.api_route("/dumps.json", methods=["GET", "HEAD"])

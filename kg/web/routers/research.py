@@ -12,9 +12,8 @@ from starlette.responses import Response
 
 from kg.web import analytics, queries
 from kg.web.apidoc import ROUTES_BY_SPEC_PATH, errors, ok, responses
-from kg.web.common import (bad_request, href_for, json_response, lang_of, param_problem, problems_text,
-                           render, root, service)
-from kg.web.conneg import negotiate
+from kg.web.common import (VARY_ACCEPT, bad_request, href_for, json_response, lang_of, param_problem, problems_text,
+                           render, root, service, wants_json)
 from kg.web.i18n import API_PARAMS_ZH, STRINGS, translator
 
 router = APIRouter()
@@ -63,7 +62,7 @@ def _stored(request: Request, slug: str, fmt: str | None):
     # the same sentence for the same problem in every form, in the request's language
     data["problem_texts"] = [param_problem(t, name, t(why), value) for name, why, value in data["problems"]]
     data["notes"] = _notes(t, data)
-    fmt = fmt or request.query_params.get("format")
+    fmt = fmt or request.query_params.get("format") or ("json" if wants_json(request) else None)
     if fmt in ("json", "csv"):
         if data["problems"]:
             return bad_request(request, data["problem_texts"], as_json=fmt == "json")
@@ -72,7 +71,7 @@ def _stored(request: Request, slug: str, fmt: str | None):
         keys = ("query", "params", "other_matches", "sparql", "columns", "rows", "truncated", "answered_from")
         extra = {"reports_per_year": data["reports_per_year"], "notes": data["notes"]} \
             if data.get("reports_per_year") is not None else {}
-        return json_response({**{k: data[k] for k in keys}, **extra})
+        return json_response({**{k: data[k] for k in keys}, **extra}, VARY_ACCEPT)
     sq = queries.STORED[slug]
     qs = urlencode({k: v for k, v in data["params"].items() if v})
     _in_words(request, data, lang)
@@ -84,7 +83,7 @@ def _stored(request: Request, slug: str, fmt: str | None):
            "json_href": f"{root(request)}/queries/{slug}.json" + ("?" + qs if qs else ""),
            "csv_href": f"{root(request)}/queries/{slug}.csv" + ("?" + qs if qs else ""),
            "editor_href": f"{root(request)}/sparql?" + urlencode({"query": data["sparql"]}) if data["sparql"] else None}
-    return render(request, "stored_query.html", ctx, status_code=400 if data["problems"] else 200)
+    return render(request, "stored_query.html", ctx, status_code=400 if data["problems"] else 200, headers=VARY_ACCEPT)
 
 
 def _in_words(request: Request, data: dict, lang: str) -> None:
@@ -121,11 +120,9 @@ def _queries_list(request: Request) -> dict:
 @router.api_route("/queries", methods=["GET", "HEAD"], include_in_schema=False)
 def queries_index(request: Request):
     """The list as a page, or as /queries.json gives it for ?format=json or an Accept that prefers JSON."""
-    vary = {"Vary": "Accept"}   # HTML or JSON by Accept: shared caches must keep them apart
-    if (request.query_params.get("format") == "json"
-            or negotiate(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json"):
-        return json_response(_queries_list(request), vary)
-    return render(request, "queries.html", {"items": _queries_list(request)["queries"]}, headers=vary)
+    if wants_json(request):
+        return json_response(_queries_list(request), VARY_ACCEPT)
+    return render(request, "queries.html", {"items": _queries_list(request)["queries"]}, headers=VARY_ACCEPT)
 
 
 @router.api_route("/queries.json", methods=["GET", "HEAD"], summary="List the stored queries",
@@ -216,11 +213,12 @@ def _network(request: Request, as_json: bool):
     top = int(q.get("top", "").strip() or 25)
     data = analytics.network(svc, lang, translator(lang), year=q.get("year", ""), region=q.get("region", ""),
                              kind=q.get("kind", ""), top=top, href=lambda i: href_for(request, i))
-    if as_json:
-        return json_response({k: v for k, v in data.items() if k != "svg"})
+    if as_json or wants_json(request):
+        return json_response({k: v for k, v in data.items() if k != "svg"}, VARY_ACCEPT)
     json_qs = urlencode({k: v for k, v in q.items() if v and k != "lang"})   # the same filters; "all" is no filter
     return render(request, "network.html", {"net": data, "options": analytics.filter_options(svc, lang),
-                                            "json_href": f"{root(request)}/network.json" + ("?" + json_qs if json_qs else "")})
+                                            "json_href": f"{root(request)}/network.json" + ("?" + json_qs if json_qs else "")},
+                  headers=VARY_ACCEPT)
 
 
 @router.api_route("/network", methods=["GET", "HEAD"], include_in_schema=False)
