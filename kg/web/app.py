@@ -54,9 +54,9 @@ PREFLIGHT_HEADERS = [   # with Allow and Access-Control-Allow-Methods, which dep
 ]
 SECURITY_NAMES = frozenset(h for h, _ in SECURITY_HEADERS)
 # Paths whose answers do not depend on the store alone (own validators, or never cached).
-NO_STORE_ETAG = ("/sparql", "/healthz", "/static/", "/dumps")
+NO_STORE_ETAG = ("/sparql", "/healthz", "/static/", "/dumps/")   # a dump file has its own validators (its SHA-256)
 # Answers that also depend on files beside the store (the dump manifest): validators yes, server-side cache no.
-NO_RESPONSE_CACHE = ("/catalog", "/.well-known/void")
+NO_RESPONSE_CACHE = ("/catalog", "/.well-known/void", "/dumps")   # /dumps, /dumps.json: the list harvesters poll
 
 
 def _manifest_stamp(settings: Settings) -> tuple[str, float]:

@@ -230,13 +230,22 @@ def dumps_client(tmp_path, store):
         yield c
 
 
-def test_dumps_listing_and_download(dumps_client):
+def test_dumps_listing_and_download(dumps_client, tmp_path):
     sha = hashlib.sha256(b"<a:s> <a:p> <a:o> <a:g> .\n").hexdigest()
     page = dumps_client.get("/dumps", headers=HTML).text
     assert "govkg.nq" in page and sha in page
     assert "1 个三元组" in dumps_client.get("/dumps?lang=zh", headers=HTML).text
     assert "1 triples" in dumps_client.get("/dumps?lang=en", headers=HTML).text
     assert dumps_client.get("/dumps.json").json()["dumps"][0]["sha256"] == sha
+    # the list harvesters poll has validators that change when the manifest does
+    listing = dumps_client.get("/dumps.json")
+    etag = listing.headers["etag"]
+    assert listing.headers["last-modified"]
+    assert dumps_client.get("/dumps.json", headers={"If-None-Match": etag}).status_code == 304
+    manifest = tmp_path / "dumps" / "dumps.json"
+    manifest.write_text(manifest.read_text() + " ")   # `kg dump` rewrote it
+    fresh = dumps_client.get("/dumps.json", headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and fresh.headers["etag"] != etag
     r = dumps_client.get("/dumps/govkg.nq")
     assert r.status_code == 200 and r.content.startswith(b"<a:s>")
     assert r.headers["content-type"].startswith("application/n-quads")
