@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup, escape
 from rdflib import Graph
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -31,6 +32,19 @@ RDF_FORMATS = {  # suffix -> (media type, rdflib serializer)
 env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml"]),
                   trim_blocks=True, lstrip_blocks=True,
                   auto_reload=False)   # templates do not change while serving: no stat() per render
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@pass_context
+def _data_text(ctx, text):
+    """`{{ label|zh }}`: on an English page, Chinese text from the data marked lang="zh-Hans" (WCAG 3.1.2: screen
+    readers switch voice, browsers pick Chinese glyphs); unchanged on a Chinese page or for text without Han."""
+    if text is None or ctx.get("lang") != "en" or not _HAN.search(str(text)):
+        return text
+    return Markup('<span lang="zh-Hans">') + escape(str(text)) + Markup("</span>")
+
+
+env.filters["zh"] = _data_text
 
 
 def service(request: Request) -> KGService:

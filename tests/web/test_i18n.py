@@ -364,3 +364,15 @@ def test_example_queries_are_commented_in_the_pages_language(c):
             page = c.get(url, params={"lang": lang}, headers=HTML).text
             assert mine in page and other not in page, (lang, url)
     c.cookies.clear()
+
+
+def test_chinese_data_on_english_pages_is_marked_as_chinese(c):
+    """WCAG 3.1.2: the labels from the data are Chinese; an English page says so around each, a Chinese page need not."""
+    en = c.get("/agencies", params={"lang": "en"}, headers=HTML).text
+    rows = re.findall(r'<td><a href="[^"]+">(.*?)</a></td>', en)
+    assert rows and all(r.startswith('<span lang="zh-Hans">') for r in rows if re.search(r"[\u4e00-\u9fff]", r))
+    page = c.get("/doc/agency/a1", params={"lang": "en"}, headers=HTML).text
+    assert re.search(r'<h1><span lang="zh-Hans">[^<]*[\u4e00-\u9fff]', page)
+    zh = c.get("/agencies", params={"lang": "zh"}, headers=HTML).text
+    assert '<span lang="zh-Hans">' not in zh
+    c.cookies.clear()
