@@ -41,7 +41,7 @@ encode_for_uri contains strstarts strends strbefore strafter year month day hour
 uuid struuid md5 sha1 sha256 sha384 sha512 coalesce if strlang strdt sameterm isiri isuri isblank isliteral
 isnumeric regex substr replace count sum min max avg sample group_concat separator triple subject predicate object
 istriple adjust langdir haslang haslangdir strlangdir
-load clear drop create add move copy insert delete data with using default all into to
+load clear drop create add move copy insert delete data with using default all into to version
 """.split())
 _AGGREGATE = re.compile(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.I)
 _MAX_ITEMS = 10
@@ -195,8 +195,11 @@ def _sentence(sparql: str, items: list[str], offset: int, at_end: bool, expected
     blank = _blank(sparql)
     if messages:
         first = messages[0]
-        if first.lower().startswith("the select contains a variable that is unbound") and _AGGREGATE.search(blank):
-            return _ungrouped(blank)
+        if first.lower().startswith("the select contains a variable that is unbound") and (
+                re.search(r"\bGROUP\s+BY\b", blank, re.I) or _AGGREGATE.search(_select_clause(blank))):
+            ungrouped = _ungrouped(blank)
+            if ungrouped:
+                return ungrouped
         return first[0].lower() + first[1:].rstrip(".") + "."
     # a string or an IRI that never ends (blanking skipped it: its opening mark is still there)
     for q in ('"', "'"):
@@ -224,6 +227,13 @@ def _typo(sparql: str, items: list[str], offset: int) -> str | None:
     blank = _blank(sparql)
     if _messages(items) or any(0 <= blank.find(q) <= offset for q in ('"', "'")):
         return None
+    order = _missing_by(blank, offset)
+    if order is not None:
+        where = _position(sparql, order)
+        line, col = (int(x) for x in re.findall(r"\d+", where))
+        kw = blank[order:order + 5].upper()
+        return "\n".join([f"SPARQL syntax error at {where}: {kw} must be followed by BY ({kw} BY ?x).",
+                          *_excerpt(sparql.split("\n"), line, col)])
     word = _unknown_word(blank, offset)
     if word is None:
         return None
@@ -239,18 +249,36 @@ def _typo(sparql: str, items: list[str], offset: int) -> str | None:
 def _unknown_word(blank: str, offset: int) -> tuple[int, str] | None:
     """The first bare word up to `offset` that SPARQL gives no meaning to: (its offset, the word), or None.
     Variables (?x $x), prefixed names (p:x, :x, _:b), language tags (@zh) and numbers (1e10) are not bare words."""
-    for m in re.finditer(r"[A-Za-z_][A-Za-z_0-9]*", blank[:offset + 1]):
+    # a token with inner dots or hyphens (dc.t, my-ns) is one name: followed by ":" it is a prefix, never a typo
+    for m in re.finditer(r"[A-Za-z_][A-Za-z_0-9]*(?:[.\-]+[A-Za-z_0-9]+)*", blank[:offset + 1]):
         i, j = m.span()
         before, after = blank[i - 1] if i else " ", blank[j] if j < len(blank) else " "
         if before in "?$:@-.0123456789_" or before.isalnum() or after in ":-" or after.isalnum():
             continue
-        if m.group().lower() not in _WORDS:
-            return i, m.group()
+        word = m.group()
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", word):
+            continue   # dotted or hyphenated and not a prefix: not a keyword typo either; say nothing
+        if word.lower() not in _WORDS:
+            return i, word
     return None
 
 
-def _ungrouped(blank: str) -> str:
-    """The sentence for a variable selected beside an aggregate without being grouped (SPARQL 1.1 §11.4)."""
+def _missing_by(blank: str, offset: int) -> int | None:
+    """The offset of an ORDER or GROUP (up to where the parser stopped) that BY does not follow."""
+    for m in re.finditer(r"\b(ORDER|GROUP)\b(?!\s+BY\b)", blank[:offset + 1], re.I):
+        before = blank[m.start() - 1] if m.start() else " "
+        if before not in "?$:@" and not blank[m.end():m.end() + 1] == ":":
+            return m.start()
+    return None
+
+
+def _select_clause(blank: str) -> str:
+    head = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", blank, re.I | re.S)
+    return head.group(1) if head else ""
+
+
+def _ungrouped(blank: str) -> str | None:
+    """The sentence for a variable selected without being grouped in a grouped query (SPARQL 1.1 §11.4)."""
     head = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", blank, re.I | re.S)
     grouped = re.search(r"\bGROUP\s+BY\b(.*?)(\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|\bVALUES\b|$)", blank,
                         re.I | re.S)
@@ -262,13 +290,16 @@ def _ungrouped(blank: str) -> str:
             if tok[0] in "?$" and depth == 0 and tok not in plain:
                 plain.append(tok)
     group_vars = set(re.findall(r"[?$][\w\u00B7\u00C0-\uFFFD]+", grouped.group(1))) if grouped else set()
-    missing = [v for v in plain if v not in group_vars]
+    body = blank[head.end():] if head else ""
+    # a variable the pattern binds but the grouping leaves out; one the pattern never binds is really unbound
+    missing = [v for v in plain if v not in group_vars and re.search(re.escape(v) + r"(?![\w\u00B7\u00C0-\uFFFD])", body)]
     if not missing:
-        return ("a selected variable is neither grouped nor aggregated: with COUNT, SUM and the like, each selected "
-                "variable must be in GROUP BY or inside an aggregate (SAMPLE(?x) picks one value).")
+        return None
     names = " ".join(missing)
-    return (f"{names} {'is' if len(missing) == 1 else 'are'} selected beside an aggregate but not grouped: "
-            f"add GROUP BY {names}, or select SAMPLE({missing[0]}) instead.")
+    grouped_by = " ".join(sorted(group_vars)) if grouped else ""
+    return (f"{names} {'is' if len(missing) == 1 else 'are'} selected in a grouped query (an aggregate or GROUP BY) "
+            f"but not grouped: write GROUP BY {(grouped_by + ' ' + names).strip()}, "
+            f"or select SAMPLE({missing[0]}) instead.")
 
 
 def _brackets(blank: str) -> tuple[list[int], int | None]:

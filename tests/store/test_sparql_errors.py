@@ -36,9 +36,15 @@ def told(query: str) -> str:
     ("SELECT * WHERE {\n  ?s ?p ?o FILTR(?o > 1) }", 'line 2, column 12: "FILTR" is not a SPARQL keyword'),
     # selected beside an aggregate without GROUP BY (SPARQL 1.1 §11.4): said so, not "a variable is unbound"
     ("SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?o }",
-     "?x is selected beside an aggregate but not grouped: add GROUP BY ?x, or select SAMPLE(?x) instead"),
-    ("SELECT ?x ?y (COUNT(*) AS ?n) WHERE { ?x ?y ?o } GROUP BY ?x", "?y is selected beside an aggregate"),
-    ("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s", "the query ends where"),
+     "?x is selected in a grouped query (an aggregate or GROUP BY) but not grouped: write GROUP BY ?x, or select "
+     "SAMPLE(?x) instead"),
+    ("SELECT ?x ?y (COUNT(*) AS ?n) WHERE { ?x ?y ?o } GROUP BY ?x", "?y is selected in a grouped query"),
+    ("SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?p", "not grouped: write GROUP BY ?p ?s,"),
+    # ORDER or GROUP without BY: said where the BY is missing, not at the far place the parser stopped
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s", "line 1, column 30: ORDER must be followed by BY"),
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s LIMIT 5", "line 1, column 30: ORDER must be followed by BY"),
+    # words SPARQL 1.2 / Oxigraph accept, and dotted prefixes, are not typos: the real mistake is named
+    ('VERSION "1.2"\nSELECT ?s WHERE { ?s ?p ?o } LIMT 5', 'line 2, column 30: "LIMT" is not a SPARQL keyword'),
 ])
 def test_sentences(query, first):
     text = told(query)
@@ -52,7 +58,8 @@ def test_words_that_are_not_typos_are_not_called_typos():
     for query in ('PREFIX ex: <http://x/> SELECT * { ?s ex:foo "bar baz"@zh-Hans ; ex:n 1e10 . _:b1 a ex:C FILTER(?s',
                   'SELECT ?s WHERE { ?s ?p "LIMT SELCT" '):
         assert "not a SPARQL keyword" not in told(query), query
-    assert "The parser expected BY." in told("SELECT ?s WHERE { ?s ?p ?o } ORDER ?s")
+    dotted = told("PREFIX dc.t: <http://purl.org/dc/terms/>\nSELECT ?s WHERE { ?s dc.t:title ?o } LIMIT")
+    assert "not a SPARQL keyword" not in dotted and '"dc"' not in dotted
 
 
 def test_caret_under_the_column_counts_wide_characters():
