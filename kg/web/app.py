@@ -190,6 +190,19 @@ class WebMiddleware:
         limit = _cache_limit_bytes()
         self.cache = ResponseCache(limit) if limit else None
         self._inflight: dict[str, asyncio.Future] = {}
+        # The headers of the 200 each validator was last sent with (bounded, oldest out): a later If-None-Match
+        # hit is answered 304 with them without rendering, also for answers the page cache does not keep.
+        self._validated: OrderedDict[str, list] = OrderedDict()
+
+    VALIDATED_MAX = 4096
+
+    def _remember(self, etag: str, hdrs: list) -> None:
+        if any(k.lower() == b"set-cookie" for k, _ in hdrs):
+            return   # a 304 must not set the cookie again
+        self._validated[etag] = [h for h in hdrs if h[0].lower() not in (b"content-length", b"content-type")]
+        self._validated.move_to_end(etag)
+        while len(self._validated) > self.VALIDATED_MAX:
+            self._validated.popitem(last=False)
 
     def _changed_at(self, store: Store, gen: str) -> float:
         """When the data of `gen` was published, as the store says (the same for every server process); else the
@@ -252,7 +265,12 @@ class WebMiddleware:
                 answer_304 = not_modified_since(headers.get("if-modified-since"), changed)
             if inm is not None and etag_in(inm, etag):
                 # A 304 carries the headers the 200 would (RFC 9110 §15.4.5: Vary, Content-Location, Cache-Control):
-                # taken from the cached response, or from rendering it (below) when none is cached.
+                # those it was sent with, remembered below; else from the cached response or rendering it.
+                sent = self._validated.get(etag)
+                if sent is not None:
+                    await send({"type": "http.response.start", "status": 304, "headers": sent})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
                 answer_304 = True
             if self.cache is not None and beside:
                 key = None
@@ -288,6 +306,7 @@ class WebMiddleware:
                 hdrs += SECURITY_HEADERS
                 if etag and message["status"] == 200 and not any(k.lower() == b"etag" for k, _ in hdrs):
                     hdrs += [(b"etag", etag.encode()), (b"last-modified", last_modified.encode())]
+                    self._remember(etag, hdrs)
                 message = {**message, "headers": hdrs}
                 if capture:
                     captured["status"], captured["headers"] = message["status"], hdrs
