@@ -448,8 +448,10 @@ def pick_lang(value: str | None) -> str | None:
 
 def lang_from_header(accept_language: str | None) -> str | None:
     """The interface language an Accept-Language header prefers (RFC 9110 §12.5.4): of zh and en, the one with the
-    highest weight; the earlier listed on a tie; "*" stands for the default. None when it names neither."""
-    best, best_q = None, 0.0
+    highest weight (q clamped to 0..1; q=0 refuses); "*" weighs the languages the header does not name; the
+    earlier named on a tie, the default before the other for "*". None when it accepts neither."""
+    named: dict[str, float] = {}   # zh/en -> weight, in the order named
+    star = None
     for item in (accept_language or "").split(","):
         tag, _, params = item.strip().partition(";")
         q = 1.0
@@ -460,8 +462,20 @@ def lang_from_header(accept_language: str | None) -> str | None:
                     q = float(value)
                 except ValueError:
                     q = 0.0
-        lang = DEFAULT_LANG if tag.strip() == "*" else pick_lang(tag)
-        if lang and q > best_q:
+                q = min(max(q, 0.0), 1.0) if q == q else 0.0   # NaN refuses
+        if tag.strip() == "*":
+            star = q if star is None else max(star, q)
+            continue
+        lang = pick_lang(tag)
+        if lang:
+            named[lang] = max(named.get(lang, 0.0), q)
+    candidates = list(named.items())
+    if star is not None:
+        candidates += [(lang, star) for lang in (DEFAULT_LANG, *(x for x in LANGS if x != DEFAULT_LANG))
+                       if lang not in named]
+    best, best_q = None, 0.0
+    for lang, q in candidates:
+        if q > best_q:
             best, best_q = lang, q
     return best
 

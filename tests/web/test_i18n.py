@@ -280,7 +280,10 @@ def test_accept_language_is_weighed_not_read_first_tag_only(c):
     from kg.web.i18n import lang_from_header
     cases = {"de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7": "en", "ja,en;q=0.8": "en", "zh;q=0.1, en;q=0.9": "en",
              "en;q=0.5, zh-CN": "zh", "zh-Hans-CN,zh;q=0.9": "zh", "fr": None, "en;q=0, zh;q=0": None,
-             "*": "zh", "en, zh": "en", "": None, "en;q=abc, zh;q=0.2": "zh"}
+             "*": "zh", "en, zh": "en", "": None, "en;q=abc, zh;q=0.2": "zh",
+             # "*" stands for the languages not named; q=0 refuses; weights beyond 1 count as 1
+             "zh;q=0, *": "en", "en;q=0, *;q=0.5": "zh", "fr, *;q=0.1": "zh", "en;q=2, zh": "en", "zh, en;q=inf": "zh",
+             "zh;q=nan, en;q=0.1": "en"}
     for header, want in cases.items():
         assert lang_from_header(header) == want, header
     for header, want in (("de-DE,de;q=0.9,en;q=0.7", "en"), ("ja,zh;q=0.5,en;q=0.4", "zh-Hans")):
