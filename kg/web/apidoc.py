@@ -173,12 +173,14 @@ API_ROUTES: dict[str, RouteDoc] = {
     "/queries/{slug}.json": RouteDoc(
         ("运行常用查询（JSON）",
          "Run a stored query (JSON)"),
-        ('列名、各行（IRI 和字面值均为字符串）以及实际运行的 SPARQL 文本。' + _QUERY_PARAMS_ZH,
+        ('列名、各行（IRI 和文本为字符串，计数为数字）以及实际运行的 SPARQL 文本；changes 另给出 reports_per_year'
+         '（各年度的报告数，即计数的分母）和 notes（没有报告的年度）。' + _QUERY_PARAMS_ZH,
          "")),
     "/queries/{slug}.csv": RouteDoc(
         ("运行常用查询（CSV）",
          "Run a stored query (CSV)"),
-        ('与 JSON 相同的各行，UTF-8 CSV，带表头行。' + _QUERY_PARAMS_ZH,
+        ('与 JSON 相同的各行，UTF-8 CSV（以字节顺序标记开头，Excel 可直接打开），带表头行；changes 的各年度报告数在 '
+         'X-GovKG-Reports-Per-Year 响应头中。' + _QUERY_PARAMS_ZH,
          "")),
     "/network.json": RouteDoc(
         ("机关—法律规范引用网络",

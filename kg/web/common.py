@@ -156,8 +156,10 @@ def wants_json(request: Request, suffix: str | None = None) -> bool:
 
 
 def wants_json_errors(request: Request) -> bool:
-    """The JSON twins (/….json) answer their errors in JSON too, unless a browser asks for HTML."""
-    return request.url.path.endswith(".json") and "text/html" not in request.headers.get("accept", "")
+    """Whoever asks for a JSON twin (wants_json: /….json, ?format=json, Accept) gets its errors in JSON too,
+    unless a browser asks for HTML."""
+    return (wants_json(request, ".json" if request.url.path.endswith(".json") else None)
+            and "text/html" not in request.headers.get("accept", ""))
 
 
 def error_page(request: Request, status: int, title_key: str, text: str | None = None) -> Response:

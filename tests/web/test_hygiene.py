@@ -410,3 +410,10 @@ def test_pages_with_a_json_twin_give_it_for_accept_json(client):
         assert page.headers["content-type"].startswith("text/html"), url
         for r in (js, page):
             assert "Accept" in [v.strip() for v in r.headers["vary"].split(",")], url
+    # and its errors in JSON, however the JSON was asked for
+    for url, params, headers in (("/agencies", {"page": "999"}, {"Accept": "application/json"}),
+                                 ("/agencies", {"page": "999", "format": "json"}, {}),
+                                 ("/network", {"top": "abc"}, {"Accept": "application/json"})):
+        r = client.get(url, params=params, headers=headers)
+        assert r.status_code in (400, 404) and r.headers["content-type"].startswith("application/json"), url
+        assert r.json()["error"]

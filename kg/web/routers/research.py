@@ -161,7 +161,9 @@ def stored_json(request: Request, slug: str = SLUG, agency: str = AGENCY, instru
 
 
 @router.api_route("/queries/{slug}.csv", methods=["GET", "HEAD"], summary="Run a stored query (CSV)",
-                  description="The same rows as the JSON form, as UTF-8 CSV with a header row. " + _QDOC,
+                  description="The same rows as the JSON form, as UTF-8 CSV with a header row, starting with a "
+                              "byte-order mark (so Excel reads UTF-8); `changes` gives its reports per year in "
+                              "X-GovKG-Reports-Per-Year. " + _QDOC,
                   response_class=Response, responses=responses(ok(["text/csv"]), errors(400, 404)))
 def stored_csv(request: Request, slug: str = SLUG, agency: str = AGENCY, instrument: str = INSTRUMENT,
                a: str = A, b: str = B, year: str = YEAR, from_: str = FROM, to: str = TO):
