@@ -51,9 +51,10 @@ STRINGS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "count": ("数量", "Count"),
     "reports_per_year": ("报告数：{from_y} 年 {n_from} 份，{to_y} 年 {n_to} 份。引用数请与之对照。",
                          "Reports: {n_from} covering {from_y}, {n_to} covering {to_y}. Read the counts against these."),
-    "year_without_reports": ("{year} 年没有报告，所以每项都显示为“新增”或“不再引用”：这只说明语料中缺少该年度的报告，不说明引用有变化。",
-                             "No report covers {year}, so every row shows as added or dropped: that says the corpus lacks "
-                             "the year's reports, not that citing changed."),
+    "year_without_reports": ("{year} 年没有{who}报告：这里的“新增”或“不再引用”只说明语料缺少该年度的报告，不说明引用有变化。",
+                             "No report {who}covers {year}: “added” or “dropped” here says only that the corpus lacks "
+                             "that year's reports, not that citing changed."),
+    "of_this_agency": ("该机关的", "of this agency "),
     "other_matches": ("这个名称还匹配（括号内为报告数，点击改用）", "The name also matches (reports in brackets; click to use one instead)"),
     "count_agencies": ("发布报告数", "Reports issued"),
     "count_instruments": ("引用报告数", "Citing reports"),

@@ -88,11 +88,13 @@ def test_changes_gives_its_denominators_and_warns_of_a_year_without_reports(clie
     ch = client.get("/queries/changes.json", params={"from": "2022", "to": "2023", "lang": "en"}).json()
     assert ch["reports_per_year"] == {"2022": 0, "2023": n23}
     assert len(ch["notes"]) == 1 and "No report covers 2022" in ch["notes"][0]
+    mine = client.get("/queries/changes.json", params={"from": "2022", "to": "2023", "agency": A1, "lang": "en"}).json()
+    assert mine["notes"] and all("of this agency" in n for n in mine["notes"])   # others may have reported
     assert all(isinstance(r["toReports"], int) and isinstance(r["change"], int) for r in ch["rows"])   # numbers
     csv_r = client.get("/queries/changes.csv", params={"from": "2022", "to": "2023"})
     assert csv_r.headers["x-govkg-reports-per-year"] == f"2022=0, 2023={n23}"
     page = client.get("/queries/changes", params={"from": "2022", "to": "2023", "lang": "zh"}, headers=HTML).text
-    assert 'id="reports-per-year"' in page and "2022 年没有报告" in page
+    assert 'id="reports-per-year"' in page and "2022 年没有报告" in page and 'class="err year-without-reports"' in page
     both = client.get("/queries/changes.json", params={"from": "2023", "to": "2023"}).json()
     assert both["reports_per_year"] == {"2023": n23} and both["notes"] == []
     # the other stored queries carry no such fields

@@ -50,7 +50,8 @@ def _notes(t, data: dict) -> list[str]:
     per_year = data.get("reports_per_year")
     if not per_year:
         return []
-    return [t("year_without_reports").format(year=y) for y, n in per_year.items() if n == 0]
+    who = t("of_this_agency") if data["params"].get("agency") else ""
+    return [t("year_without_reports").format(year=y, who=who) for y, n in per_year.items() if n == 0]
 
 
 def _stored(request: Request, slug: str, fmt: str | None):
