@@ -144,6 +144,49 @@ def test_same_agency_is_one_node_across_reports(tmp_path, seed_settings):
         store.close()
 
 
+def _process_files_logging_gc(paths, settings):
+    """kg.build.process_files, first writing this process's collector settings to $GOVKG_TEST_GC_LOG (module level:
+    the pool pickles it by name for the forked workers)."""
+    import gc
+    import os
+
+    import kg.build as kb
+    with open(os.environ["GOVKG_TEST_GC_LOG"], "a") as fh:
+        fh.write(f"{os.getpid()} {gc.get_threshold()} {gc.get_freeze_count() > 0}\n")
+    return kb._real_process_files(paths, settings)
+
+
+def test_the_build_workers_run_under_the_build_collector(tmp_path, seed_settings, monkeypatch):
+    """The gain is in the forked workers: they must inherit the frozen pipeline and the thresholds."""
+    import os
+    from dataclasses import replace
+
+    import kg.build as kb
+    from kg.store.base import open_store
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for k in range(4):
+        (reports / f"r{k}.txt").write_text(text.replace("2025", str(2020 + k)), encoding="utf-8")
+    log = tmp_path / "gc.log"
+    monkeypatch.setenv("GOVKG_TEST_GC_LOG", str(log))
+    monkeypatch.setattr(kb, "_real_process_files", kb.process_files, raising=False)
+    monkeypatch.setattr(kb, "process_files", _process_files_logging_gc)
+    monkeypatch.setattr(kb, "VALIDATE_BATCH", 1)   # one report per task: both workers get some
+    s = replace(seed_settings, store=f"oxigraph:{tmp_path / 'store'}", quarantine=tmp_path / "q")
+    store = open_store(s.store)
+    try:
+        summary = kb.build([str(reports)], store, s, progress=False, jobs=2)
+    finally:
+        store.close()
+    assert len(summary.accepted) == 4, summary.line()
+    lines = log.read_text().splitlines()
+    pids = {line.split()[0] for line in lines}
+    assert str(os.getpid()) not in pids and len(lines) == 4   # all in worker processes
+    assert all(line.split(" ", 1)[1] == f"{kb.BUILD_GC_THRESHOLD} True" for line in lines), lines
+
+
 def test_build_tunes_the_collector_only_while_it_runs(tmp_path, seed_settings, monkeypatch):
     """The workers map and validate under kg build's collector settings (frozen pipeline, rarer collections); the
     process gets its own settings back after the build, and after a build that fails too."""
