@@ -32,7 +32,7 @@ RDF_FORMATS = {  # suffix -> (media type, rdflib serializer)
 env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml"]),
                   trim_blocks=True, lstrip_blocks=True,
                   auto_reload=False)   # templates do not change while serving: no stat() per render
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @pass_context
@@ -41,7 +41,7 @@ def _data_text(ctx, text):
     readers switch voice, browsers pick Chinese glyphs); unchanged on a Chinese page or for text without Han."""
     if text is None or ctx.get("lang") != "en" or not _HAN.search(str(text)):
         return text
-    return Markup('<span lang="zh-Hans">') + escape(str(text)) + Markup("</span>")
+    return Markup('<span lang="zh-Hans">') + escape(text) + Markup("</span>")   # escape() keeps Markup as it is
 
 
 env.filters["zh"] = _data_text

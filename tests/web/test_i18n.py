@@ -379,3 +379,14 @@ def test_chinese_data_on_english_pages_is_marked_as_chinese(c):
     zh = c.get("/agencies", params={"lang": "zh"}, headers=HTML).text
     assert '<span lang="zh-Hans">' not in zh
     c.cookies.clear()
+
+
+def test_the_zh_filter_escapes_and_knows_rare_han():
+    from markupsafe import Markup
+
+    from kg.web.common import env
+    render = env.from_string("{{ x|zh }}").render
+    assert render(x="<b>法</b>", lang="en") == '<span lang="zh-Hans">&lt;b&gt;法&lt;/b&gt;</span>'
+    assert render(x=Markup("<b>法</b>"), lang="en") == '<span lang="zh-Hans"><b>法</b></span>'   # not escaped twice
+    assert render(x="\U00020000", lang="en").startswith('<span lang="zh-Hans">')   # Extension B
+    assert render(x="Agency", lang="en") == "Agency" and render(x="法", lang="zh") == "法"
