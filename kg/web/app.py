@@ -224,7 +224,10 @@ class WebMiddleware:
 
         if method == "OPTIONS":  # CORS preflight or a plain OPTIONS: the same answer, no body
             # Allow names what this address takes (RFC 9110 §10.2.1); an address nothing answers is a 404
-            methods = _methods_at(getattr(self.get_state(), "routes", []), scope)
+            routes = getattr(self.get_state(), "routes", [])
+            methods = _methods_at(routes, scope)
+            if not methods and len(path) > 1 and path.endswith("/"):   # GET redirects /x/ to /x: the same methods
+                methods = _methods_at(routes, {**scope, "path": path.rstrip("/")})
             if not methods:
                 await send({"type": "http.response.start", "status": 404,
                             "headers": SECURITY_HEADERS + [(b"content-length", b"0")]})

@@ -86,6 +86,7 @@ def test_head_and_options(client):
     assert client.options("/openapi.json").headers["allow"] == "GET, HEAD, OPTIONS"
     assert client.options("/static/style.css").status_code == 204
     assert client.options("/no/such/address").status_code == 404
+    assert client.options("/agencies/").headers["allow"] == "GET, HEAD, OPTIONS"   # GET redirects it to /agencies
 
 
 def test_etag_304(client):
