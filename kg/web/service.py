@@ -852,10 +852,10 @@ def example_params(ix) -> dict[str, str]:
 
 
 def example_queries(params: dict[str, str] | None = None, lang: str = "en") -> list[tuple[str, str]]:
-    """(i18n key, query) of the example queries, each opened by a comment in `lang` (EXAMPLE_COMMENTS)."""
+    """(i18n key, query) of the example queries, each opened by a comment in `lang` (kg.web.i18n: <key>_comment)."""
     x = {k: literal(v) for k, v in (params or EXAMPLE_DEFAULTS).items()}
     p = f"PREFIX gk: <{GK}>\nPREFIX rdfs: <{RDFS}>\n"
-    return [(key, q.replace(p, p + "# " + in_lang(EXAMPLE_COMMENTS[key], lang) + "\n", 1)) for key, q in [
+    return [(key, q.replace(p, p + "# " + in_lang(STRINGS[key + "_comment"], lang) + "\n", 1)) for key, q in [
         ("ex_q1", p + f"""SELECT ?inst ?label (COUNT(DISTINCT ?r) AS ?n) WHERE {{
   ?agency rdfs:label ?agencyLabel . FILTER(CONTAINS(?agencyLabel, {x["agency"]}))
   ?r gk:issuedBy ?agency .
@@ -889,15 +889,3 @@ GROUP BY ?a ?aLabel ?b ?bLabel ORDER BY DESC(?n) LIMIT 50"""),
 }
 LIMIT 100"""),
     ]]
-
-
-EXAMPLE_COMMENTS = {   # the first line of each example query, in the page's language
-    "ex_q1": ("某机关引用的法律规范（在其报告或工作举措中），按引用它们的报告数排序",
-              "Instruments cited by one agency (in its reports or their initiatives), by the number of its reports"),
-    "ex_q2": ("覆盖某年度的报告中被引用最多的 20 部法律规范", "The 20 instruments cited by the most reports covering a year"),
-    "ex_q3": ("其报告同时引用法律规范 A 和 B 的机关（按名称匹配）",
-              "Agencies whose reports cite both instrument A and instrument B (matched by label)"),
-    "ex_q4": ("在同一份报告中被共同引用的法律规范对，最常见的在前",
-              "Pairs of instruments cited by the same report, most frequent pairs first"),
-    "ex_q5": ("名称包含某个中文词的一切", "Everything whose label contains a Chinese substring"),
-}
