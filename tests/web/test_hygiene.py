@@ -65,9 +65,10 @@ def test_500_has_no_details():
             assert "secret" not in r.text and "Traceback" not in r.text and "RuntimeError" not in r.text
             assert r.headers["x-content-type-options"] == "nosniff"
         # the JSON twins answer their errors in JSON, a 500 too
-        r = c.get("/agencies.json", headers={"Accept": "*/*"})
-        assert r.status_code == 500 and r.headers["content-type"].startswith("application/json")
-        assert r.json()["error"] and "secret" not in r.text
+        for url, accept in (("/agencies.json", "*/*"), ("/agencies", "application/json")):
+            r = c.get(url, headers={"Accept": accept})
+            assert r.status_code == 500 and r.headers["content-type"].startswith("application/json"), url
+            assert r.json()["error"] and "secret" not in r.text
 
 
 def test_head_and_options(client):

@@ -25,9 +25,8 @@ from kg.publish import void as void_description
 from kg.publish.dumps import read_manifest
 from kg.rdf.namespaces import GK, bind_prefixes
 from kg.web.apidoc import RDF_TYPES, errors, ok, responses, see_other
-from kg.web.common import (RDF_FORMATS, error_page, etag_in, href_for, json_response, not_acceptable,
-                           not_modified_since, quote_path, rdf_response, render, root, service, settings, VARY_ACCEPT,
-                           wants_json)
+from kg.web.common import (RDF_FORMATS, VARY_ACCEPT, error_page, etag_in, href_for, json_response, not_acceptable,
+                           not_modified_since, quote_path, rdf_response, render, root, service, settings, wants_json)
 from kg.web.conneg import ENTITY_TYPES, negotiate
 from kg.web.service import iri_ref
 
