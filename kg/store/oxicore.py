@@ -521,8 +521,10 @@ class LineHasher(LineCounter):
     whatever the dump's size (43M triples at N = 50,000 would be 350 MB of hashes), and the final check holds one
     part at a time."""
 
-    PARTS = 64
-    SPILL_OVER = 2_000_000   # hashes (16 MB) held in memory before they are appended to the parts' files
+    # 256 parts: the final check's set holds 1/256 of the lines (at N = 50,000, 168k hashes, ~15 MB; with 64 parts
+    # its ~55 MB set was the dump's memory peak: 428 -> 386 MB, bench/results/dump-speed-50000-session7.md)
+    PARTS = 256
+    SPILL_OVER = 1_000_000   # hashes (8 MB) held in memory before they are appended to the parts' files
 
     def __init__(self, out: IO[bytes]):
         super().__init__(out)
