@@ -25,6 +25,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -132,24 +133,22 @@ def write_file(final: Path, gz: bytes, *, replace: bool = True) -> Path:
     return final
 
 
-def _entries(d: Path) -> list[os.DirEntry]:
-    """The files of the pieces folder; none when it does not exist yet."""
+def _entries(d: Path) -> Iterator[os.DirEntry]:
+    """The files of the pieces folder, streamed (at 50,000 reports it holds 50,000-150,000); none when it does not
+    exist yet."""
     try:
-        return list(os.scandir(d))
+        with os.scandir(d) as entries:
+            yield from entries
     except FileNotFoundError:
-        return []
+        return
 
 
 def _listing(d: Path) -> dict[tuple[str, str], list[tuple[int, Path]]]:
     out: dict[tuple[str, str], list[tuple[int, Path]]] = {}
-    try:
-        with os.scandir(d) as entries:   # streamed: at 50,000 reports the folder holds 50,000-150,000 files
-            for e in entries:
-                m = _NAME.match(e.name)
-                if m and m.group(4) == "nt" and e.name.count(".") == 4:
-                    out.setdefault((m.group(1), m.group(2)), []).append((int(m.group(3)), Path(e.path)))
-    except FileNotFoundError:
-        pass
+    for e in _entries(d):
+        m = _NAME.match(e.name)
+        if m and m.group(4) == "nt" and e.name.count(".") == 4:
+            out.setdefault((m.group(1), m.group(2)), []).append((int(m.group(3)), Path(e.path)))
     return out
 
 
@@ -173,7 +172,7 @@ def collect_garbage(dumps_dir: str | os.PathLike, keep, older_than: float) -> in
     generation (a build running meanwhile), so it stays. Returns how many files went."""
     keep_names = {Path(p).name for p in keep}
     n = 0
-    for e in _entries(folder(dumps_dir)):
+    for e in list(_entries(folder(dumps_dir))):   # listed first: files are deleted below
         if _NAME.match(e.name):
             if e.name in keep_names:
                 continue

@@ -229,20 +229,22 @@ def _typo(sparql: str, items: list[str], offset: int) -> str | None:
         return None
     order = _missing_by(blank, offset)
     if order is not None:
-        where = _position(sparql, order)
-        line, col = (int(x) for x in re.findall(r"\d+", where))
         kw = blank[order:order + 5].upper()
-        return "\n".join([f"SPARQL syntax error at {where}: {kw} must be followed by BY ({kw} BY ?x).",
-                          *_excerpt(sparql.split("\n"), line, col)])
+        return _error_at(sparql, order, f"{kw} must be followed by BY ({kw} BY ?x).")
     word = _unknown_word(blank, offset)
     if word is None:
         return None
     i, text = word
     near = difflib.get_close_matches(text.lower(), _WORDS, n=1, cutoff=0.7)
     hint = f" (did you mean {near[0].upper() if near[0] != 'a' else 'a'}?)" if near else ""
-    where = _position(sparql, i)
-    line, col = (int(x) for x in re.findall(r"\d+", where))
-    return "\n".join([f'SPARQL syntax error at {where}: "{text}" is not a SPARQL keyword{hint}.',
+    return _error_at(sparql, i, f'"{text}" is not a SPARQL keyword{hint}.')
+
+
+def _error_at(sparql: str, offset: int, sentence: str) -> str:
+    """The message and excerpt for a mistake found at `offset` of the query (not where the parser stopped)."""
+    before = sparql[:offset]
+    line, col = before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+    return "\n".join([f"SPARQL syntax error at line {line}, column {col}: {sentence}",
                       *_excerpt(sparql.split("\n"), line, col)])
 
 
@@ -272,14 +274,17 @@ def _missing_by(blank: str, offset: int) -> int | None:
     return None
 
 
+_SELECT_HEAD = re.compile(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", re.I | re.S)
+
+
 def _select_clause(blank: str) -> str:
-    head = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", blank, re.I | re.S)
+    head = _SELECT_HEAD.search(blank)
     return head.group(1) if head else ""
 
 
 def _ungrouped(blank: str) -> str | None:
     """The sentence for a variable selected without being grouped in a grouped query (SPARQL 1.1 §11.4)."""
-    head = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", blank, re.I | re.S)
+    head = _SELECT_HEAD.search(blank)
     grouped = re.search(r"\bGROUP\s+BY\b(.*?)(\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|\bVALUES\b|$)", blank,
                         re.I | re.S)
     plain: list[str] = []

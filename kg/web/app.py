@@ -30,8 +30,7 @@ from kg.publish.dumps import MANIFEST
 from kg.store.base import Store, open_store
 from kg.web.apidoc import API_ROUTES, ERROR_JSON, content
 from kg.web.common import (HERE, LANG_COOKIE, env, etag_in, http_error_response, not_modified_since,
-                           validation_error_response)
-from kg.web.conneg import negotiate
+                           validation_error_response, wants_json_errors)
 from kg.web.i18n import DEFAULT_LANG, lang_from_header, pick_lang, translator
 from kg.web.routers import entity, pages, publish, research, sparql
 from kg.web.service import KGService
@@ -357,9 +356,7 @@ class WebMiddleware:
                     request=None, href=lambda i: i, url_with=lambda **kw: "?", other_lang="en" if lang == "zh" else "zh",
                     minimal=True).encode("utf-8")
                 ctype = b"text/html; charset=utf-8"
-            elif path.endswith(".json") or b"format=json" in scope.get("query_string", b"") or negotiate(
-                    headers.get("accept"), ["text/html", "application/json"]) == "application/json":
-                # whoever asked for JSON gets the error in JSON (the rule of common.wants_json_errors)
+            elif wants_json_errors(Request(scope)):   # whoever asked for JSON gets the error in JSON
                 body = json.dumps({"error": t("error"), "problems": [t("error_text")]}, ensure_ascii=False).encode()
                 ctype = b"application/json"
             else:
