@@ -154,13 +154,12 @@ def _write_one(store: Store, fmt: DumpFormat, out_dir: Path, known_count: int | 
 class _Plan:
     """What a dump of one snapshot is made of: every graph in order, each from its piece when it has one."""
     ox_store: object                      # the snapshot's pyoxigraph store
-    graphs: list                          # ox.DefaultGraph() then the named graphs in IRI order
+    graphs: list[str | None]              # None (the default graph) then the named graphs' IRIs in order
     pieces: dict[str, pieces_mod.Piece]   # graph IRI -> its piece (filled in as graphs without one are dumped)
     sources: dict[str, str]               # graph IRI -> its one source hash: the graphs that can have a piece
     pieces_home: Path | None              # the dumps folder whose pieces/ these are
     still_published: object = None        # () -> whether the snapshot is still the store's live generation
     digests: dict[str, str] = field(default_factory=dict)   # graph IRI -> digest of its piece as first read
-    used: set[Path] = field(default_factory=set)            # pieces of every kind this dump used (kept by the GC)
 
 
 def _plan(snap: Store, settings: Settings | None, pieces_home: Path | None) -> _Plan | None:
@@ -169,18 +168,26 @@ def _plan(snap: Store, settings: Settings | None, pieces_home: Path | None) -> _
     ox_store = getattr(view(), "ox", None) if view else None
     if ox_store is None:
         return None
-    named = sorted((g for g in ox_store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+    named = sorted(g.value for g in ox_store.named_graphs() if isinstance(g, ox.NamedNode))
     found: dict[str, pieces_mod.Piece] = {}
     sources: dict[str, str] = {}
     if settings is not None and pieces_home is not None:
         build_g = ox.NamedNode(f"{settings.base_iri}graph/build")
-        records: dict[str, list[str]] = {}
+        several: set[str] = set()
         for q in ox_store.quads_for_pattern(None, ox.NamedNode(SOURCE_HASH), None, build_g):
             if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
-                records.setdefault(q.subject.value, []).append(q.object.value)
-        sources = {g: hashes[0] for g, hashes in records.items() if len(hashes) == 1}
+                g = q.subject.value
+                if g in sources:
+                    several.add(g)
+                sources[g] = q.object.value
+        for g in several:
+            del sources[g]
         found = pieces_mod.lookup(pieces_home, sources)
-    return _Plan(ox_store, [ox.DefaultGraph()] + named, found, sources, pieces_home)
+    return _Plan(ox_store, [None] + named, found, sources, pieces_home)
+
+
+def _graph(iri: str | None):
+    return ox.NamedNode(iri) if iri else ox.DefaultGraph()
 
 
 class _GzipMember:
@@ -227,7 +234,6 @@ def _read_piece(plan: _Plan, iri: str) -> tuple[bytes, bytes] | None:
     if text is not None and text.count(b"\n") == piece.triples:
         d = pieces_mod.digest(data)
         if plan.digests.setdefault(iri, d) == d:
-            plan.used.add(piece.path)
             return data, text
     del plan.pieces[iri]
     return None
@@ -239,15 +245,14 @@ def _union_from_pieces(plan: _Plan, raw) -> int | None:
     next dump finds it. Every line's hash is kept (LineHasher): returns the triple count, or None when two lines
     hashed alike (a triple in two graphs): the caller then writes the exact dump from the store (sort -u)."""
     hasher = LineHasher(_Discard())
-    for g in plan.graphs:
-        iri = g.value if isinstance(g, ox.NamedNode) else None
+    for iri in plan.graphs:
         piece = _read_piece(plan, iri)
         if piece is not None:
             raw.write(piece[0])
             hasher.write(piece[1])   # only to count and hash the lines
         elif iri in plan.sources:    # a report graph (~1,000 triples): read from the store, kept as a piece
             buf = io.BytesIO()
-            plan.ox_store.dump(buf, ox.RdfFormat.N_TRIPLES, from_graph=g)
+            plan.ox_store.dump(buf, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(iri))
             text = buf.getvalue()
             data = pieces_mod.gzip_bytes(text)
             raw.write(data)
@@ -256,12 +261,11 @@ def _union_from_pieces(plan: _Plan, raw) -> int | None:
             # only while the snapshot is the live generation: a build may have rewritten the graph since
             if plan.still_published():
                 path = pieces_mod.save_gzipped(plan.pieces_home, iri, plan.sources[iri], n, data, replace=False)
-                plan.pieces[iri] = pieces_mod.Piece(path, n)
+                plan.pieces[iri] = pieces_mod.Piece(path.parent, path.name, n)
                 plan.digests[iri] = pieces_mod.digest(data)
-                plan.used.add(path)
         else:
             member = _GzipMember(raw, hasher)
-            plan.ox_store.dump(member, ox.RdfFormat.N_TRIPLES, from_graph=g)
+            plan.ox_store.dump(member, ox.RdfFormat.N_TRIPLES, from_graph=_graph(iri))
             member.close()
     return None if hasher.has_repeats() else hasher.lines
 
@@ -289,14 +293,13 @@ def _nquads_from_pieces(plan: _Plan, out) -> int:
     """N-Quads into `out` (gzip's stdin): each graph's N-Triples, from its piece or the store, with its graph name
     added to every line (_AddGraph)."""
     sink = LineCounter(out)
-    for g in plan.graphs:
-        named = isinstance(g, ox.NamedNode)
-        target = _AddGraph(sink, g.value) if named else sink
-        piece = _read_piece(plan, g.value) if named else None
+    for iri in plan.graphs:
+        target = _AddGraph(sink, iri) if iri else sink
+        piece = _read_piece(plan, iri)
         if piece is not None:
             target.write(piece[1])
         else:
-            plan.ox_store.dump(target, ox.RdfFormat.N_TRIPLES, from_graph=g)
+            plan.ox_store.dump(target, ox.RdfFormat.N_TRIPLES, from_graph=_graph(iri))
     return sink.lines
 
 
@@ -352,8 +355,7 @@ def _serialized_from_pieces(plan: _Plan, raw, kind: str) -> None:
     first = True
     if kind == "jsonld":
         raw.write(pieces_mod.gzip_bytes(b"["))
-    for g in plan.graphs:
-        iri = g.value if isinstance(g, ox.NamedNode) else None
+    for iri in plan.graphs:
         piece = plan.pieces.get(iri)
         data = None
         if piece is not None and iri in plan.digests:   # the N-Triples piece the union was made of
@@ -362,7 +364,6 @@ def _serialized_from_pieces(plan: _Plan, raw, kind: str) -> None:
             path = piece.derived(kind, plan.digests[iri])
             try:
                 data = path.read_bytes()
-                plan.used.add(path)
             except FileNotFoundError:
                 got = _read_piece(plan, iri)
                 if got is not None:
@@ -370,7 +371,6 @@ def _serialized_from_pieces(plan: _Plan, raw, kind: str) -> None:
                     _serialize_graph(io.BytesIO(got[1]), body, kind)
                     data = pieces_mod.gzip_bytes(body.getvalue())
                     pieces_mod.write_file(path, data, replace=False)
-                    plan.used.add(path)
         if data is not None:
             if kind == "jsonld" and not first:
                 raw.write(comma)
@@ -379,7 +379,7 @@ def _serialized_from_pieces(plan: _Plan, raw, kind: str) -> None:
             continue
         with tempfile.TemporaryFile() as nt:   # a graph without a piece, read from the store in bounded memory
             sink = LineCounter(nt)
-            plan.ox_store.dump(sink, ox.RdfFormat.N_TRIPLES, from_graph=g)
+            plan.ox_store.dump(sink, ox.RdfFormat.N_TRIPLES, from_graph=_graph(iri))
             if not sink.lines:
                 continue
             nt.seek(0)
@@ -479,10 +479,9 @@ def write_dumps(store: Store, out_dir: str | os.PathLike, settings: Settings | N
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     os.replace(tmp, out / MANIFEST)
     if plan is not None and plan.pieces_home is not None:
-        # what this dump read, and the Turtle/JSON-LD made from those N-Triples pieces (a dump of some formats only
-        # keeps the others)
-        keep = plan.used | {p.derived(kind, plan.digests[g]) for g, p in plan.pieces.items() if g in plan.digests
-                            for kind in ("ttl", "jsonld")}
+        # the N-Triples pieces this dump read, which keep the Turtle/JSON-LD made from their bytes (a dump of some
+        # formats only keeps the others)
+        keep = {p.name: plan.digests[g] for g, p in plan.pieces.items() if g in plan.digests}
         pieces_mod.collect_garbage(plan.pieces_home, keep, older_than=started)
     return infos
 

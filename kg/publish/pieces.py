@@ -37,14 +37,19 @@ GZIP_LEVEL = 3      # as the dumps (kg.publish.dumps.GZIP_LEVEL): fast, and the 
 _NAME = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{16})\.([0-9]+)\.(?:[0-9a-f]{16}\.)?(nt|ttl|jsonld)\.gz$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Piece:
-    path: Path      # the N-Triples piece
+    home: Path      # the pieces folder: one object shared by every piece (a dump holds 50,000 of these)
+    name: str       # the N-Triples piece's file name
     triples: int
+
+    @property
+    def path(self) -> Path:
+        return self.home / self.name
 
     def derived(self, kind: str, digest: str) -> Path:
         """Where the graph as `kind` (ttl, jsonld) made from the N-Triples piece whose digest() is `digest` is kept."""
-        return self.path.with_name(self.path.name.removesuffix(".nt.gz") + f".{digest}.{kind}.gz")
+        return self.home / (self.name.removesuffix(".nt.gz") + f".{digest}.{kind}.gz")
 
 
 def digest(gz: bytes) -> str:
@@ -143,45 +148,57 @@ def _entries(d: Path) -> Iterator[os.DirEntry]:
         return
 
 
-def _listing(d: Path) -> dict[tuple[str, str], list[tuple[int, Path]]]:
-    out: dict[tuple[str, str], list[tuple[int, Path]]] = {}
+def _listing(d: Path) -> dict[str, list[str]]:
+    """"<graph key>.<source key>" -> the names of its N-Triples pieces (names, not Paths: a Path costs 4x the memory)."""
+    out: dict[str, list[str]] = {}
     for e in _entries(d):
         m = _NAME.match(e.name)
         if m and m.group(4) == "nt" and e.name.count(".") == 4:
-            out.setdefault((m.group(1), m.group(2)), []).append((int(m.group(3)), Path(e.path)))
+            out.setdefault(e.name[:49], []).append(e.name)
     return out
 
 
 def lookup(dumps_dir: str | os.PathLike, sources: dict[str, str]) -> dict[str, Piece]:
     """graph IRI -> its piece, for the graphs in `sources` (graph -> the source hash of its one build record) that
     have one."""
-    listing = _listing(folder(dumps_dir))
+    home = folder(dumps_dir)
+    listing = _listing(home)
     found: dict[str, Piece] = {}
     for graph, source_hash in sources.items():
-        match = listing.get((_graph_key(graph), _source_key(source_hash)))
-        if match:
-            n, path = max(match, key=lambda m: os.stat(m[1]).st_mtime_ns if len(match) > 1 else 0)
-            found[graph] = Piece(path, n)
+        match = listing.get(f"{_graph_key(graph)}.{_source_key(source_hash)}")
+        if match:   # several only if the count differs (a piece of other code): the newest
+            name = max(match, key=lambda m: os.stat(home / m).st_mtime_ns if len(match) > 1 else 0)
+            found[graph] = Piece(home, name, int(name.split(".")[2]))
     return found
 
 
-def collect_garbage(dumps_dir: str | os.PathLike, keep, older_than: float) -> int:
+def collect_garbage(dumps_dir: str | os.PathLike, keep: dict[str, str], older_than: float) -> int:
     """Delete the pieces (of every kind) of graphs no longer published and of older versions of a graph, and
-    temporary files left by a killed writer. `keep`: the pieces one published generation uses (paths);
-    `older_than`: when that generation was read (a time.time()): a piece saved since may belong to a newer
-    generation (a build running meanwhile), so it stays. Returns how many files went."""
-    keep_names = {Path(p).name for p in keep}
-    n = 0
-    for e in list(_entries(folder(dumps_dir))):   # listed first: files are deleted below
+    temporary files left by a killed writer. `keep`: the N-Triples pieces one published generation uses (file
+    name -> digest of its bytes), which keep the Turtle and JSON-LD made from those bytes; `older_than`: when that
+    generation was read (a time.time()): a piece saved since may belong to a newer generation (a build running
+    meanwhile), so it stays. Returns how many files went."""
+    doomed = []   # deleted once the listing is done (only names held: the folder has 50,000-150,000 files)
+    for e in _entries(folder(dumps_dir)):
         if _NAME.match(e.name):
-            if e.name in keep_names:
+            parts = e.name.split(".")
+            if len(parts) == 5:   # <graph key>.<source key>.<triples>.nt.gz
+                if e.name in keep:
+                    continue
+            elif keep.get(".".join(parts[:3]) + ".nt.gz") == parts[3]:   # <same>.<digest>.<kind>.gz
                 continue
         elif not (e.name.startswith(".") and ".tmp-" in e.name and _stale_tmp(e.name)):
             continue
         try:
             if e.stat().st_mtime < older_than:
-                os.unlink(e.path)
-                n += 1
+                doomed.append(e.path)
+        except FileNotFoundError:
+            pass
+    n = 0
+    for path in doomed:
+        try:
+            os.unlink(path)
+            n += 1
         except FileNotFoundError:
             pass
     return n

@@ -517,20 +517,22 @@ class LineCounter:
 class LineHasher(LineCounter):
     """A write-through LineCounter that also keeps a 64-bit hash of every line (8 bytes a line, in PARTS arrays by
     the hash's low bits), so that repeated lines can be detected at the end without holding the lines themselves.
-    Past SPILL_OVER hashes in memory the arrays go to temporary files, one per part: the memory held stays bounded
-    whatever the dump's size (43M triples at N = 50,000 would be 350 MB of hashes), and the final check holds one
-    part at a time."""
+    Past SPILL_OVER hashes in memory the arrays are appended to one temporary file, part after part: the memory held
+    stays bounded whatever the dump's size (43M triples at N = 50,000 would be 350 MB of hashes), and the final check
+    holds one part at a time."""
 
-    # 256 parts: the final check's set holds 1/256 of the lines (at N = 50,000, 168k hashes, ~15 MB; with 64 parts
-    # its ~55 MB set was the dump's memory peak: 428 -> 386 MB, bench/results/dump-speed-50000-session7.md)
-    PARTS = 256
-    SPILL_OVER = 1_000_000   # hashes (8 MB) held in memory before they are appended to the parts' files
+    # 4,096 parts: the final check's set holds 1/4,096 of the lines (at N = 50,000, ~10k hashes, under 1 MB; with 256
+    # parts its ~15 MB set was the dump's memory peak, bench/results/dump-speed-50000-session8.md). One spill file
+    # for all of them, so the number of parts costs no file descriptors.
+    PARTS = 4096
+    SPILL_OVER = 1_000_000   # hashes (8 MB) held in memory before they are appended to the spill file
 
     def __init__(self, out: IO[bytes]):
         super().__init__(out)
         self.hashes = [array("q") for _ in range(self.PARTS)]
         self._held = 0
-        self._files: list | None = None
+        self._spilled = None                # the spill file, once needed
+        self._spills: list[array] = []      # per spill: the file offset where each part starts, and the end
         self._tail = b""
 
     def write(self, data) -> int:
@@ -552,22 +554,27 @@ class LineHasher(LineCounter):
         return n
 
     def _spill(self) -> None:
-        if self._files is None:
-            self._files = [tempfile.TemporaryFile(prefix="govkg-hashes-") for _ in range(self.PARTS)]
-        for part, f in zip(self.hashes, self._files):
+        if self._spilled is None:
+            self._spilled = tempfile.TemporaryFile(prefix="govkg-hashes-")
+        f = self._spilled
+        f.seek(0, os.SEEK_END)
+        offsets = array("q", [f.tell()])
+        for part in self.hashes:
             part.tofile(f)
+            offsets.append(offsets[-1] + len(part) * part.itemsize)
             del part[:]
+        self._spills.append(offsets)
         self._held = 0
 
     def has_repeats(self) -> bool:
         """True when two lines hashed alike: a repeated line, or (odds about n^2 / 2^65) a hash collision. One
-        part at a time goes through a set, so the set holds 1/PARTS of the lines. (The files go with the hasher.)"""
-        for k, part in enumerate(self.hashes):
-            if self._files is not None:
-                spilled = array("q")
-                self._files[k].seek(0)
-                spilled.frombytes(self._files[k].read())
-                part = spilled + part
+        part at a time goes through a set, so the set holds 1/PARTS of the lines. (The file goes with the hasher.)"""
+        for k, held in enumerate(self.hashes):
+            part = array("q")
+            for offsets in self._spills:
+                self._spilled.seek(offsets[k])
+                part.frombytes(self._spilled.read(offsets[k + 1] - offsets[k]))
+            part.extend(held)
             if len(set(part)) != len(part):
                 return True
         return False

@@ -128,14 +128,16 @@ def test_pieces_that_do_not_match_the_store_are_not_used(built, tmp_path):
 def test_pieces_of_graphs_no_longer_published_are_collected(built, tmp_path):
     store, settings, outcomes = built
     home = tmp_path / "home"
-    for o in outcomes:
-        pieces.save(home, o.graph, o.report_nt, o.file_hash)
+    saved = [pieces.save(home, o.graph, o.report_nt, o.file_hash) for o in outcomes]
     gone = pieces.save(home, f"{BASE}graph/report/withdrawn", outcomes[0].report_nt, "h1")
     superseded = pieces.save(home, outcomes[1].graph, outcomes[0].report_nt, "an-older-file")
-    gone_ttl = pieces.Piece(gone, 0).derived("ttl", pieces.digest(gone.read_bytes()))
+    gone_ttl = pieces.Piece(gone.parent, gone.name, 0).derived("ttl", pieces.digest(gone.read_bytes()))
     gone_ttl.write_bytes(pieces.gzip_bytes(b""))
+    # Turtle made from other bytes of a published graph's piece (before it was saved again): stale
+    stale_ttl = pieces.Piece(saved[2].parent, saved[2].name, 0).derived("ttl", "0" * 16)
+    stale_ttl.write_bytes(pieces.gzip_bytes(b""))
     past = time.time() - 60
-    for p in (gone, superseded, gone_ttl):
+    for p in (gone, superseded, gone_ttl, stale_ttl):
         os.utime(p, (past, past))
     # a piece written while the dump runs may belong to a newer generation: too new to be collected
     newer = pieces.save(home, f"{BASE}graph/report/being-built", outcomes[0].report_nt, "h2")
@@ -143,7 +145,7 @@ def test_pieces_of_graphs_no_longer_published_are_collected(built, tmp_path):
     write_dumps(store, tmp_path / "out", settings, pieces_home=home, formats=["ntriples"])
     left = set(piece_files(home))
     assert gone.name not in left and superseded.name not in left
-    assert not gone_ttl.exists()
+    assert not gone_ttl.exists() and not stale_ttl.exists()
     assert newer.name in left
     assert len(left) == 7
 

@@ -36,7 +36,7 @@ def test_line_hasher_spills_to_files_and_still_sees_repeats(monkeypatch):
     h = LineHasher(io.BytesIO())
     for k in range(0, 1000, 50):
         h.write(b"".join(lines[k:k + 50]))
-    assert h._files is not None and h._held < 100      # most hashes live in the files now
+    assert h._spills and h._held < 100                  # most hashes live in the spill file now
     assert not h.has_repeats() and not h.has_repeats()  # asking twice gives the same answer
     h.write(lines[3])                                   # a repeat of a line that was spilled long ago
     assert h.has_repeats() and h.lines == 1001
