@@ -49,6 +49,41 @@ def test_list_paging(client, store):
     assert not {i["iri"] for i in p1["items"]} & {i["iri"] for i in p2["items"]}
 
 
+def test_list_counts_agree_with_the_entity_pages_before_and_after_the_citation_index():
+    """A report citing a law only through one of its initiatives counts for that law, on the list page as on the
+    law's own page; the same figures whether the list reads the store (index not ready) or the citation index."""
+    from rdflib import RDF, RDFS, Literal, Namespace, URIRef
+
+    from conftest import make_settings
+    from kg.store.memory import MemoryStore
+    from kg.web import analytics
+    from kg.web.service import KGService
+    gk, base = Namespace("https://w3id.org/govkg/def#"), "http://testserver/"
+    law, ag = URIRef(base + "id/instrument/law"), URIRef(base + "id/agency/ag")
+    store = MemoryStore()
+    with store.transaction() as tx:
+        tx.add(base + "graph/entities", [(law, RDF.type, gk.LegalInstrument), (law, RDFS.label, Literal("某法")),
+                                         (ag, RDF.type, gk.Agency), (ag, RDFS.label, Literal("某局"))])
+        for name, direct in (("direct", True), ("via", False)):
+            rep, ini = URIRef(base + f"id/report/{name}"), URIRef(base + f"id/report/{name}/initiative/n1")
+            triples = [(rep, RDF.type, gk.Report), (rep, gk.issuedBy, ag), (rep, gk.hasInitiative, ini),
+                       (ini, RDF.type, gk.Initiative), (ini, gk.cites, law)]
+            if direct:
+                triples.append((rep, gk.cites, law))
+            tx.add(base + f"graph/report/{name}", triples)
+    svc = KGService(store, make_settings())
+
+    def counts(slug):
+        return {i["iri"]: i["count"] for i in svc.list_class(slug, "zh")["items"]}
+
+    assert analytics.citation_index(svc, wait=False) is None          # the list reads the store
+    assert counts("instruments")[str(law)] == 2 and counts("agencies")[str(ag)] == 2
+    analytics.citation_index(svc)                                      # now the index
+    assert counts("instruments")[str(law)] == 2 and counts("agencies")[str(ag)] == 2
+    from kg.web.i18n import translator
+    assert analytics.instrument_view(svc, str(law), "zh", translator("zh"))["n_reports"] == 2
+
+
 def test_search_chinese_substring(client):
     r = client.get("/search", params={"q": "处罚"}, headers=HTML)
     assert r.status_code == 200 and "中华人民共和国行政处罚法" in r.text
