@@ -26,8 +26,13 @@ ELI = "http://data.europa.eu/eli/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PREFIXES = (f"PREFIX gk: <{GK}>\nPREFIX oa: <{OA}>\nPREFIX eli: <{ELI}>\nPREFIX skos: <{SKOS}>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
-# A report cites an instrument directly or through one of its initiatives; both count.
-CITES = "{ ?r gk:cites ?inst } UNION { ?r gk:hasInitiative ?via . ?via gk:cites ?inst }"
+def cites(report: str, inst: str) -> str:
+    """SPARQL (prefix gk:): report `report` cites instrument `inst` directly or through one of its initiatives.
+    Both count, alike in this index, on the pages and in the stored queries."""
+    return f"{{ {report} gk:cites {inst} }} UNION {{ {report} gk:hasInitiative ?via . ?via gk:cites {inst} }}"
+
+
+CITES = cites("?r", "?inst")
 
 INDEX_VERSION = 3
 HUBS = 10   # instruments and agencies (each) whose pages are computed ahead and remembered per generation

@@ -158,6 +158,7 @@ class _Plan:
     pieces: dict[str, pieces_mod.Piece]   # graph IRI -> its piece (filled in as graphs without one are dumped)
     sources: dict[str, str]               # graph IRI -> its one source hash: the graphs that can have a piece
     pieces_home: Path | None              # the dumps folder whose pieces/ these are
+    pieces_dir: Path | None = None        # its pieces/ folder: one Path shared by every Piece of the plan
     still_published: object = None        # () -> whether the snapshot is still the store's live generation
     digests: dict[str, str] = field(default_factory=dict)   # graph IRI -> digest of its piece as first read
 
@@ -183,11 +184,12 @@ def _plan(snap: Store, settings: Settings | None, pieces_home: Path | None) -> _
         for g in several:
             del sources[g]
         found = pieces_mod.lookup(pieces_home, sources)
-    return _Plan(ox_store, [None] + named, found, sources, pieces_home)
+    return _Plan(ox_store, [None] + named, found, sources, pieces_home,
+                 pieces_mod.folder(pieces_home) if pieces_home is not None else None)
 
 
 def _graph(iri: str | None):
-    return ox.NamedNode(iri) if iri else ox.DefaultGraph()
+    return ox.NamedNode(iri) if iri is not None else ox.DefaultGraph()
 
 
 class _GzipMember:
@@ -219,7 +221,7 @@ class _Discard:
         pass
 
 
-def _read_piece(plan: _Plan, iri: str) -> tuple[bytes, bytes] | None:
+def _read_piece(plan: _Plan, iri: str | None) -> tuple[bytes, bytes] | None:
     """(gzip bytes, text) of the graph's N-Triples piece; None (and the piece dropped from the plan) when it is gone,
     damaged (not the count of lines its name says) or not the bytes an earlier step of this dump read (a build
     replaced it meanwhile): the graph is then read from the store."""
@@ -246,6 +248,7 @@ def _union_from_pieces(plan: _Plan, raw) -> int | None:
     hashed alike (a triple in two graphs): the caller then writes the exact dump from the store (sort -u)."""
     hasher = LineHasher(_Discard())
     for iri in plan.graphs:
+        had_piece = iri in plan.pieces   # and _read_piece refused it when it returns None (damaged or gone)
         piece = _read_piece(plan, iri)
         if piece is not None:
             raw.write(piece[0])
@@ -258,16 +261,19 @@ def _union_from_pieces(plan: _Plan, raw) -> int | None:
             raw.write(data)
             hasher.write(text)
             n = text.count(b"\n")
-            # only while the snapshot is the live generation: a build may have rewritten the graph since
+            # only while the snapshot is the live generation: a build may have rewritten the graph since. A piece
+            # a build saved meanwhile stays; a damaged one is replaced by what the store holds.
             if plan.still_published():
-                path = pieces_mod.save_gzipped(plan.pieces_home, iri, plan.sources[iri], n, data, replace=False)
-                plan.pieces[iri] = pieces_mod.Piece(path.parent, path.name, n)
+                path = pieces_mod.save_gzipped(plan.pieces_home, iri, plan.sources[iri], n, data, replace=had_piece)
+                plan.pieces[iri] = pieces_mod.Piece(plan.pieces_dir, path.name, n)
                 plan.digests[iri] = pieces_mod.digest(data)
         else:
             member = _GzipMember(raw, hasher)
             plan.ox_store.dump(member, ox.RdfFormat.N_TRIPLES, from_graph=_graph(iri))
             member.close()
-    return None if hasher.has_repeats() else hasher.lines
+    repeats = hasher.has_repeats()
+    hasher.close()
+    return None if repeats else hasher.lines
 
 
 class _AddGraph:
@@ -294,7 +300,7 @@ def _nquads_from_pieces(plan: _Plan, out) -> int:
     added to every line (_AddGraph)."""
     sink = LineCounter(out)
     for iri in plan.graphs:
-        target = _AddGraph(sink, iri) if iri else sink
+        target = _AddGraph(sink, iri) if iri is not None else sink
         piece = _read_piece(plan, iri)
         if piece is not None:
             target.write(piece[1])

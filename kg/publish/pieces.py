@@ -34,7 +34,8 @@ GZIP_LEVEL = 3      # as the dumps (kg.publish.dumps.GZIP_LEVEL): fast, and the 
 # <graph key>.<source key>.<triples>.nt.gz: the N-Triples piece (saved by the build, or by a dump);
 # <same>.<digest of the .nt.gz>.ttl.gz / .jsonld.gz: made from that exact piece by a dump (Turtle, and the node
 # objects of a JSON-LD array without its brackets), so they can never outlive or mismatch it.
-_NAME = re.compile(r"^([0-9a-f]{32})\.([0-9a-f]{16})\.([0-9]+)\.(?:[0-9a-f]{16}\.)?(nt|ttl|jsonld)\.gz$")
+_NAME = re.compile(r"^(?P<nt>(?P<key>[0-9a-f]{32}\.[0-9a-f]{16})\.(?P<triples>[0-9]+))"
+                   r"(?:\.nt|\.(?P<digest>[0-9a-f]{16})\.(?:ttl|jsonld))\.gz$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +154,8 @@ def _listing(d: Path) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for e in _entries(d):
         m = _NAME.match(e.name)
-        if m and m.group(4) == "nt" and e.name.count(".") == 4:
-            out.setdefault(e.name[:49], []).append(e.name)
+        if m and m["digest"] is None:
+            out.setdefault(m["key"], []).append(e.name)
     return out
 
 
@@ -168,7 +169,7 @@ def lookup(dumps_dir: str | os.PathLike, sources: dict[str, str]) -> dict[str, P
         match = listing.get(f"{_graph_key(graph)}.{_source_key(source_hash)}")
         if match:   # several only if the count differs (a piece of other code): the newest
             name = max(match, key=lambda m: os.stat(home / m).st_mtime_ns if len(match) > 1 else 0)
-            found[graph] = Piece(home, name, int(name.split(".")[2]))
+            found[graph] = Piece(home, name, int(_NAME.match(name)["triples"]))
     return found
 
 
@@ -178,14 +179,16 @@ def collect_garbage(dumps_dir: str | os.PathLike, keep: dict[str, str], older_th
     name -> digest of its bytes), which keep the Turtle and JSON-LD made from those bytes; `older_than`: when that
     generation was read (a time.time()): a piece saved since may belong to a newer generation (a build running
     meanwhile), so it stays. Returns how many files went."""
-    doomed = []   # deleted once the listing is done (only names held: the folder has 50,000-150,000 files)
+    # Deleted once the listing is done (POSIX leaves readdir unspecified for a folder changed while it is read),
+    # so only the doomed paths are held, as str (the folder has 50,000-150,000 files).
+    doomed = []
     for e in _entries(folder(dumps_dir)):
-        if _NAME.match(e.name):
-            parts = e.name.split(".")
-            if len(parts) == 5:   # <graph key>.<source key>.<triples>.nt.gz
+        m = _NAME.match(e.name)
+        if m:
+            if m["digest"] is None:
                 if e.name in keep:
                     continue
-            elif keep.get(".".join(parts[:3]) + ".nt.gz") == parts[3]:   # <same>.<digest>.<kind>.gz
+            elif keep.get(m["nt"] + ".nt.gz") == m["digest"]:   # made from the bytes of a kept N-Triples piece
                 continue
         elif not (e.name.startswith(".") and ".tmp-" in e.name and _stale_tmp(e.name)):
             continue
@@ -197,8 +200,9 @@ def collect_garbage(dumps_dir: str | os.PathLike, keep: dict[str, str], older_th
     n = 0
     for path in doomed:
         try:
-            os.unlink(path)
-            n += 1
+            if os.stat(path).st_mtime < older_than:   # again: a dump running meanwhile may have saved it anew
+                os.unlink(path)
+                n += 1
         except FileNotFoundError:
             pass
     return n

@@ -579,6 +579,13 @@ class LineHasher(LineCounter):
                 return True
         return False
 
+    def close(self) -> None:
+        """Let go of the hashes and their spill file (before the caller's next step, which may need the disk)."""
+        self.hashes, self._spills = [array("q") for _ in range(self.PARTS)], []
+        if self._spilled is not None:
+            self._spilled.close()
+            self._spilled = None
+
 
 def _union_ntriples(store: ox.Store, out: IO[bytes]) -> int:
     """Write the union of all graphs as N-Triples, each triple once; return the count.
@@ -596,7 +603,7 @@ def _union_ntriples(store: ox.Store, out: IO[bytes]) -> int:
             store.dump(sink, ox.RdfFormat.N_TRIPLES, from_graph=g)
         tmp.flush()
         repeats = sink.has_repeats()
-        sink.hashes = None
+        sink.close()
         tmp.seek(0)
         if not repeats:
             shutil.copyfileobj(tmp, out, 1 << 20)

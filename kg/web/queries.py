@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
+from kg.publish import citations
 from kg.web import analytics
 from kg.web.analytics import PREFIXES
 from kg.web.service import KGService, iri_ref, literal
@@ -274,7 +275,8 @@ def answer_from_index(ix, slug: str, values: dict[str, str]) -> tuple[list[str],
 
 
 _CLASS = {"agency": "gk:Agency", "instrument": "gk:LegalInstrument"}
-_LINK = {"agency": "?x gk:issuedBy ?s", "instrument": "?x a gk:Report ; gk:cites ?s"}   # ?x: reports
+_LINK = {"agency": "?x gk:issuedBy ?s . ?x a gk:Report",                                  # ?x: reports,
+         "instrument": f"{citations.cites('?x', '?s')} ?x a gk:Report"}                    # as the index counts
 
 
 OTHER_MATCHES = 10   # other entities a name also matched, named beside the answer so a researcher can pick one

@@ -718,16 +718,15 @@ class KGService:
             # of much-cited laws at N = 50,000
             by = ix.by_agency if slug == "agencies" else ix.by_inst
             return {i: len(by.get(i, ())) for i in iris}
-        # reports citing an instrument directly or through one of their initiatives (citations.CITES), as its
-        # page counts them; an initiative's own citations are not counted
-        cites = iri_ref(str(GK.cites))
-        link = {"agencies": f"?x {iri_ref(str(GK.issuedBy))} ?s",
-                "instruments": f"?x a {iri_ref(str(GK.Report))} . "
-                               f"{{ ?x {cites} ?s }} UNION {{ ?x {iri_ref(str(GK.hasInitiative))} ?via . ?via {cites} ?s }}",
-                "events": f"?x {iri_ref(str(GK.mentionsEvent))} ?s",
-                "reports": f"?s {iri_ref(str(GK.hasInitiative))} ?x",
-                "initiatives": f"?s {iri_ref(str(GK.cites))} ?x"}[slug]
-        q = f"SELECT ?s (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_values('s', iris)} {link} }} GROUP BY ?s"
+        # meanwhile the same figures from the store: reports citing an instrument directly or through one of
+        # their initiatives, as the index counts them
+        link = {"agencies": "?x gk:issuedBy ?s . ?x a gk:Report",
+                "instruments": f"{citations.cites('?x', '?s')} ?x a gk:Report",
+                "events": "?x gk:mentionsEvent ?s",
+                "reports": "?s gk:hasInitiative ?x",
+                "initiatives": "?s gk:cites ?x"}[slug]
+        q = (citations.PREFIXES
+             + f"SELECT ?s (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_values('s', iris)} {link} }} GROUP BY ?s")
         return {str(r["s"]): int(r["n"]) for r in self._select(q)}
 
     def search(self, text: str, lang: str, limit: int = 50) -> list[dict]:

@@ -60,16 +60,18 @@ def test_list_counts_agree_with_the_entity_pages_before_and_after_the_citation_i
     from kg.web.service import KGService
     gk, base = Namespace("https://w3id.org/govkg/def#"), "http://testserver/"
     law, ag = URIRef(base + "id/instrument/law"), URIRef(base + "id/agency/ag")
+    other = URIRef(base + "id/instrument/a-law")   # cited by one report: ranks first only if initiatives are ignored
     store = MemoryStore()
     with store.transaction() as tx:
         tx.add(base + "graph/entities", [(law, RDF.type, gk.LegalInstrument), (law, RDFS.label, Literal("某法")),
+                                         (other, RDF.type, gk.LegalInstrument), (other, RDFS.label, Literal("另法")),
                                          (ag, RDF.type, gk.Agency), (ag, RDFS.label, Literal("某局"))])
         for name, direct in (("direct", True), ("via", False)):
             rep, ini = URIRef(base + f"id/report/{name}"), URIRef(base + f"id/report/{name}/initiative/n1")
             triples = [(rep, RDF.type, gk.Report), (rep, gk.issuedBy, ag), (rep, gk.hasInitiative, ini),
                        (ini, RDF.type, gk.Initiative), (ini, gk.cites, law)]
             if direct:
-                triples.append((rep, gk.cites, law))
+                triples += [(rep, gk.cites, law), (rep, gk.cites, other)]
             tx.add(base + f"graph/report/{name}", triples)
     svc = KGService(store, make_settings())
 
@@ -82,6 +84,11 @@ def test_list_counts_agree_with_the_entity_pages_before_and_after_the_citation_i
     assert counts("instruments")[str(law)] == 2 and counts("agencies")[str(ag)] == 2
     from kg.web.i18n import translator
     assert analytics.instrument_view(svc, str(law), "zh", translator("zh"))["n_reports"] == 2
+    # a stored query resolving a name picks, and names beside it, by the same count
+    from kg.web import queries
+    others = []
+    assert queries.resolve_entity(svc, "instrument", "法", others=others) == str(law)
+    assert others == [{"iri": str(other), "reports": 1}]
 
 
 def test_search_chinese_substring(client):
