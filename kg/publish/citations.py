@@ -26,6 +26,8 @@ ELI = "http://data.europa.eu/eli/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PREFIXES = (f"PREFIX gk: <{GK}>\nPREFIX oa: <{OA}>\nPREFIX eli: <{ELI}>\nPREFIX skos: <{SKOS}>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+
+
 def cites(report: str, inst: str) -> str:
     """SPARQL (prefix gk:): report `report` cites instrument `inst` directly or through one of its initiatives.
     Both count, alike in this index, on the pages and in the stored queries."""

@@ -713,31 +713,31 @@ class KGService:
             return {}
         if slug in ("agencies", "instruments"):
             return self.report_counts({"agencies": "agency", "instruments": "instrument"}[slug], iris)
-        link = {"events": "?x gk:mentionsEvent ?s",
-                "reports": "?s gk:hasInitiative ?x",
-                "initiatives": "?s gk:cites ?x"}[slug]
-        q = (citations.PREFIXES
-             + f"SELECT ?s (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_values('s', iris)} {link} }} GROUP BY ?s")
-        return {str(r["s"]): int(r["n"]) for r in self._select(q)}
+        return self._count_linked(iris, {"events": "?x gk:mentionsEvent ?s",
+                                         "reports": "?s gk:hasInitiative ?x",
+                                         "initiatives": "?s gk:cites ?x"}[slug])
 
-    def report_counts(self, kind: str, iris: list[str]) -> dict[str, int]:
-        """Reports issued by each agency (kind "agency"), or citing each instrument directly or through one of
-        their initiatives ("instrument"): the figures the entity pages show. From the citation index once it is
-        ready (counting in the store took seconds a page of much-cited laws at N = 50,000), else from the store,
-        200 entities a query."""
-        from kg.web import analytics
-        ix = analytics.citation_index(self, wait=False)
-        if ix is not None:
-            by = ix.by_agency if kind == "agency" else ix.by_inst
-            return {i: len(by.get(i, ())) for i in iris}
-        link = ("?x gk:issuedBy ?s . ?x a gk:Report" if kind == "agency"
-                else f"{citations.cites('?x', '?s')} ?x a gk:Report")
+    def _count_linked(self, iris: list[str], link: str) -> dict[str, int]:
+        """COUNT(DISTINCT ?x) for each ?s of `iris` over the pattern `link` (prefix gk:), 200 entities a query."""
         out: dict[str, int] = {}
         for k in range(0, len(iris), 200):
             q = (citations.PREFIXES + f"SELECT ?s (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_values('s', iris[k:k + 200])} "
                  f"{link} }} GROUP BY ?s")
             out.update({str(r["s"]): int(r["n"]) for r in self._select(q)})
         return out
+
+    def report_counts(self, kind: str, iris: list[str]) -> dict[str, int]:
+        """Reports issued by each agency (kind "agency"), or citing each instrument directly or through one of
+        their initiatives ("instrument"): the figures the entity pages show. From the citation index once it is
+        ready (counting them in the store took seconds for a page of much-cited laws at N = 50,000), else from
+        the store."""
+        from kg.web import analytics
+        ix = analytics.citation_index(self, wait=False)
+        if ix is not None:
+            by = ix.by_agency if kind == "agency" else ix.by_inst
+            return {i: len(by.get(i, ())) for i in iris}
+        return self._count_linked(iris, "?x gk:issuedBy ?s . ?x a gk:Report" if kind == "agency"
+                                  else f"{citations.cites('?x', '?s')} ?x a gk:Report")
 
     def search(self, text: str, lang: str, limit: int = 50) -> list[dict]:
         """Case-insensitive substring match on labels (works for Chinese, where words are not space-separated)."""
