@@ -176,10 +176,24 @@ class Warmer:
                 if gen != warmed:
                     self.state.service.warm()
                     warmed = gen
+                    _return_freed_memory()
             except Exception:  # noqa: BLE001  (the store is being replaced: try again on the next round)
                 log.exception("warming the per-generation statistics failed")
             self.wake.wait(2.0)
             self.wake.clear()
+
+
+def _return_freed_memory() -> None:
+    """Hand the heap that warming freed back to the system (glibc's malloc_trim). Warming a new generation's
+    statistics allocates hundreds of MB that glibc otherwise keeps: at 50,000 reports a server's first run after a
+    build stayed 130 MB above a restarted one. Elsewhere (no glibc) nothing happens."""
+    import ctypes
+    import ctypes.util
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class WebMiddleware:
