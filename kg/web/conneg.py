@@ -22,26 +22,29 @@ ALIASES = {
 }
 
 
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """[(media range, q)], malformed parts skipped. No header, or none that parses, means anything is acceptable."""
-    if not header or not header.strip():
-        return [("*/*", 1.0)]
+def weighted(header: str | None) -> list[tuple[str, float]]:
+    """[(token, q)] of a header in the Accept style (Accept, Accept-Language: RFC 9110 §12.4.2), tokens as
+    written and stripped, q clamped to 0..1; a q that is not a number (NaN too) refuses (0)."""
     out = []
-    for part in header.split(","):
-        items = [x.strip() for x in part.split(";")]
-        mt = items[0].lower()
-        if not mt or "/" not in mt:
-            continue
+    for part in (header or "").split(","):
+        token, *params = (x.strip() for x in part.split(";"))
         q = 1.0
-        for param in items[1:]:
+        for param in params:
             k, _, v = param.partition("=")
             if k.strip().lower() == "q":
                 try:
-                    q = max(0.0, min(1.0, float(v)))
+                    q = float(v)
                 except ValueError:
                     q = 0.0
-        out.append((mt, q))
-    return out or [("*/*", 1.0)]   # nothing parseable: as if no header had been sent
+                q = min(max(q, 0.0), 1.0) if q == q else 0.0
+        out.append((token, q))
+    return out
+
+
+def parse_accept(header: str | None) -> list[tuple[str, float]]:
+    """[(media range, q)], malformed parts skipped. No header, or none that parses, means anything is acceptable."""
+    out = [(mt.lower(), q) for mt, q in weighted(header) if "/" in mt]
+    return out or [("*/*", 1.0)]   # nothing parseable (or no header): as if no header had been sent
 
 
 def _quality(offer: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:

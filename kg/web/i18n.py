@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from kg.rdf.mapping import GENRE_NAMES
+from kg.web.conneg import weighted
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -463,18 +464,8 @@ def lang_from_header(accept_language: str | None) -> str | None:
     earlier named on a tie, the default before the other for "*". None when it accepts neither."""
     named: dict[str, float] = {}   # zh/en -> weight, in the order named
     star = None
-    for item in (accept_language or "").split(","):
-        tag, _, params = item.strip().partition(";")
-        q = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-                q = min(max(q, 0.0), 1.0) if q == q else 0.0   # NaN refuses
-        if tag.strip() == "*":
+    for tag, q in weighted(accept_language):
+        if tag == "*":
             star = q if star is None else max(star, q)
             continue
         lang = pick_lang(tag)
