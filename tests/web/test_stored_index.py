@@ -281,3 +281,52 @@ def test_handing_memory_back_is_skipped_without_glibc(monkeypatch):
 
     monkeypatch.setattr(ctypes, "CDLL", no_libc)
     assert app_mod._return_freed_memory() is None   # no error: the server goes on without it
+
+
+def test_a_bulk_build_saves_the_hub_pages_and_counts_a_small_rebuild_leaves_them_to_the_server(tmp_path):
+    """After a build that wrote at least GOVKG_PRECOMPUTE_OVER reports, the new generation's hub pages and store
+    counts are already saved: a server's first run answers the most-cited instrument's page and the home page's
+    counts without a store query. After a smaller rebuild nothing is precomputed (it would multiply its time)."""
+    import os
+    corpus, spec = tmp_path / "corpus", f"oxigraph:{tmp_path / 'store'}"
+    kg("synth", "12", str(corpus))
+    env = {**os.environ, "GOVKG_BASE_IRI": BASE, "GOVKG_PRECOMPUTE_OVER": "10"}
+
+    def build():
+        subprocess.run([sys.executable, "-m", "kg.cli", "build", str(corpus), "--store", spec, "--base", BASE,
+                        "--no-dumps", "--quiet"], cwd=ROOT, check=True, capture_output=True, timeout=600, env=env)
+
+    build()
+    store = OxigraphStore(tmp_path / "store")
+    try:
+        settings = Settings(base_iri=BASE, store=spec)
+        gen = store.generation()
+        assert citations.cache_file(store, gen, "hub-pages").exists()
+        assert citations.cache_file(store, gen, "graph-stats").exists()
+        svc = KGService(store, settings)
+        svc.warms_in_background = True             # as in the server: nothing is computed on a request's behalf
+        svc.load_saved(gen)
+        queries_run = []
+        original = store.query
+        store.query = lambda q, **kw: queries_run.append(q) or original(q, **kw)
+        try:
+            hub = analytics.citation_index(svc).hubs[0]
+            t = __import__("kg.web.i18n", fromlist=["translator"]).translator("zh")
+            assert svc.entity(hub, "zh") is not None and analytics.instrument_view(svc, hub, "zh", t)["reports"]
+            assert svc.graph_stats(wait=False) == {"quads": len(store), "graphs": len(store.graph_names())}
+        finally:
+            del store.query
+        assert queries_run == []
+
+        # one report changed: a new generation, its citation index saved, its pages left to the server
+        first = sorted(corpus.glob("*.txt"))[0]
+        first.write_text(first.read_text(encoding="utf-8") + "\n本报告另附说明。\n", encoding="utf-8")
+        build()
+        store.refresh()
+        gen2 = store.generation()
+        assert gen2 != gen
+        assert citations.cache_file(store, gen2, "citation-index").exists()
+        assert not citations.cache_file(store, gen2, "hub-pages").exists()
+        assert not citations.cache_file(store, gen2, "graph-stats").exists()
+    finally:
+        store.close()
