@@ -39,12 +39,13 @@ SUPPORTED = {".txt", ".html", ".htm", ".shtml", ".docx", ".pdf"}
 EXIT_OK, EXIT_FATAL, EXIT_UNREADABLE, EXIT_REJECTED = 0, 1, 2, 4   # unreadable and rejected add up (6)
 # Reports per transaction: a killed build loses at most one batch of work, never consistency.
 COMMIT_EVERY = int(os.environ.get("GOVKG_COMMIT_EVERY", "500") or 500)
-# After a build that wrote or withdrew at least this many reports, the server's per-generation values (hub pages,
-# counts) are computed and saved by the build too: a few percent of such a build (8 s of 130 at 10,000 reports),
-# and the first server run after it neither waits for them nor keeps their heap (bench/results/
-# page-speed-50000-first-serve.md). After a smaller rebuild the running server's warm thread computes them: the
-# seconds they take would multiply a one-report rebuild's time.
-PRECOMPUTE_OVER = int(os.environ.get("GOVKG_PRECOMPUTE_OVER", "500") or 500)
+# After a build that wrote or withdrew at least this many reports, the server's per-generation values (the hub
+# pages, the quad and graph counts) are computed and saved by the build too, so a server started after it only
+# loads them (at 50,000: the most-cited law's page 9 ms on its first request, not 1.2 s; bench/results/
+# page-speed-50000-first-serve-session9.md). Their cost is mostly fixed (per hub): 9.6 s of a 10,000-report build
+# (7 %), 3.2 s of a 1,000-report one (23 %), so smaller builds, and a one-report rebuild above all, leave them to
+# the running server's warm thread.
+PRECOMPUTE_MIN_REPORTS = int(os.environ.get("GOVKG_PRECOMPUTE_MIN_REPORTS", "2000") or 2000)
 
 
 def graph_iri(settings: Settings, name: str) -> str:
@@ -511,10 +512,8 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
         _refresh_citations(store, old_citations, changed, touched, log)
     if store.generation() == after:   # no other writer came in between: the records are this generation's
         records.save(store, changed_generation=after != before)
-    if after != before and len(changed) >= PRECOMPUTE_OVER and store.generation() == after:
-        if progress:
-            print("build: saving the hub pages and counts of the new generation for the server", file=sys.stderr)
-        _precompute_pages(store, settings, log)
+    if after != before and len(changed) >= PRECOMPUTE_MIN_REPORTS and store.generation() == after:
+        _precompute_pages(store, settings, log, progress)
     summary.seconds = time.monotonic() - t0
     return summary
 
@@ -537,13 +536,20 @@ def _refresh_citations(store, old, changed: set[str], touched: set[str] | None, 
         log(f"warning: citation index not saved ({type(exc).__name__}: {exc}); the server will compute it")
 
 
-def _precompute_pages(store, settings: Settings, log) -> None:
-    """KGService.precompute() on the new generation. Its failure costs only that head start."""
+def _precompute_pages(store, settings: Settings, log, progress: bool) -> None:
+    """KGService.precompute() on the new generation, then the heap it used handed back (this process may go on:
+    the dumps, or `kg serve --build`). Its failure costs only that head start."""
     from kg.publish import citations
-    from kg.web.service import KGService
+    from kg.web.service import KGService, return_freed_memory
     if citations.cache_file(store, store.generation(), "hub-pages") is None:
         return   # a store with no folder of ours (remote, in memory): nothing could be saved for a server
+    if progress:
+        print("build: saving the hub pages and the quad and graph counts of the new generation for the server",
+              file=sys.stderr)
     try:
         KGService(store, settings).precompute()
     except Exception as exc:  # noqa: BLE001 -- the data is published; the server computes them itself
         log(f"warning: hub pages and counts not saved ({type(exc).__name__}: {exc}); the server will compute them")
+    finally:
+        gc.collect()
+        return_freed_memory()

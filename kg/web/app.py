@@ -33,7 +33,7 @@ from kg.web.common import (HERE, LANG_COOKIE, env, etag_in, http_error_response,
                            validation_error_response, wants_json_errors)
 from kg.web.i18n import DEFAULT_LANG, lang_from_header, pick_lang, translator
 from kg.web.routers import entity, pages, publish, research, sparql
-from kg.web.service import KGService
+from kg.web.service import KGService, return_freed_memory
 
 log = logging.getLogger("kg.web")
 
@@ -176,24 +176,11 @@ class Warmer:
                 if gen != warmed:
                     self.state.service.warm()
                     warmed = gen
-                    _return_freed_memory()
+                    return_freed_memory()
             except Exception:  # noqa: BLE001  (the store is being replaced: try again on the next round)
                 log.exception("warming the per-generation statistics failed")
             self.wake.wait(2.0)
             self.wake.clear()
-
-
-def _return_freed_memory() -> None:
-    """Hand the heap that warming freed back to the system (glibc's malloc_trim). Warming a new generation's
-    statistics allocates hundreds of MB that glibc otherwise keeps: at 50,000 reports a server's first run after a
-    build stayed 130 MB above a restarted one. Elsewhere (no glibc) nothing happens."""
-    import ctypes
-    import ctypes.util
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 class WebMiddleware:

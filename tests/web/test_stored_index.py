@@ -258,7 +258,7 @@ def test_the_warm_thread_hands_freed_memory_back_after_each_generation(built, mo
         if threading.current_thread() is warmer.thread:
             trimmed.append(svc.memo.peek(store.generation(), "graph_stats") is not None)
 
-    monkeypatch.setattr(app_mod, "_return_freed_memory", trim)
+    monkeypatch.setattr(app_mod, "return_freed_memory", trim)
     assert warmer.enabled
     warmer.start()
     try:
@@ -274,29 +274,30 @@ def test_the_warm_thread_hands_freed_memory_back_after_each_generation(built, mo
 def test_handing_memory_back_is_skipped_without_glibc(monkeypatch):
     import ctypes
 
-    import kg.web.app as app_mod
+    from kg.web.service import return_freed_memory
 
     def no_libc(*_a, **_k):
         raise OSError("no such library")
 
     monkeypatch.setattr(ctypes, "CDLL", no_libc)
-    assert app_mod._return_freed_memory() is None   # no error: the server goes on without it
+    assert return_freed_memory() is None   # no error: the server goes on without it
 
 
 def test_a_bulk_build_saves_the_hub_pages_and_counts_a_small_rebuild_leaves_them_to_the_server(tmp_path):
-    """After a build that wrote at least GOVKG_PRECOMPUTE_OVER reports, the new generation's hub pages and store
+    """After a build that wrote at least GOVKG_PRECOMPUTE_MIN_REPORTS reports, the new generation's hub pages and store
     counts are already saved: a server's first run answers the most-cited instrument's page and the home page's
     counts without a store query. After a smaller rebuild nothing is precomputed (it would multiply its time)."""
     import os
     corpus, spec = tmp_path / "corpus", f"oxigraph:{tmp_path / 'store'}"
     kg("synth", "12", str(corpus))
-    env = {**os.environ, "GOVKG_BASE_IRI": BASE, "GOVKG_PRECOMPUTE_OVER": "10"}
+    env = {**os.environ, "GOVKG_BASE_IRI": BASE, "GOVKG_PRECOMPUTE_MIN_REPORTS": "10"}
 
-    def build():
-        subprocess.run([sys.executable, "-m", "kg.cli", "build", str(corpus), "--store", spec, "--base", BASE,
-                        "--no-dumps", "--quiet"], cwd=ROOT, check=True, capture_output=True, timeout=600, env=env)
+    def build(*flags):
+        return subprocess.run([sys.executable, "-m", "kg.cli", "build", str(corpus), "--store", spec, "--base", BASE,
+                               "--no-dumps", *flags], cwd=ROOT, check=True, capture_output=True, text=True,
+                              timeout=600, env=env).stderr
 
-    build()
+    assert "saving the hub pages" in build()
     store = OxigraphStore(tmp_path / "store")
     try:
         settings = Settings(base_iri=BASE, store=spec)
@@ -321,7 +322,7 @@ def test_a_bulk_build_saves_the_hub_pages_and_counts_a_small_rebuild_leaves_them
         # one report changed: a new generation, its citation index saved, its pages left to the server
         first = sorted(corpus.glob("*.txt"))[0]
         first.write_text(first.read_text(encoding="utf-8") + "\n本报告另附说明。\n", encoding="utf-8")
-        build()
+        assert "saving the hub pages" not in build("--quiet")
         store.refresh()
         gen2 = store.generation()
         assert gen2 != gen
