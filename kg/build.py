@@ -360,9 +360,12 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     bar = tqdm(total=len(todo), unit="report", desc="build", disable=not progress, file=sys.stderr)
 
     def forget(tx, g: str):
-        if g in records.graphs:    # a graph never recorded has no records to delete
-            tx.update(f"DELETE WHERE {{ GRAPH <{build_g}> {{ <{g}> ?p ?o }} }}")
-            records.forget(g)
+        # The records say which triples to remove: a SPARQL update here would make the store write every
+        # report waiting for the transaction's bulk load first, one report at a time.
+        files = records.graphs.get(g)
+        if files:    # a graph never recorded has no records to delete
+            tx.remove(build_g, [t for key, fhash in files.items() for t in _build_record(g, key, fhash)])
+        records.forget(g)
 
     def record(tx, g: str, path: str, fhash: str):
         tx.add(build_g, _build_record(g, path, fhash))

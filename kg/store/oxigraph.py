@@ -108,7 +108,8 @@ class DiskTransaction(Transaction):
         self._pending: list[ox.Quad] = []
         self._pending_nq: list[bytes] = []   # N-Quads text from add_ntriples
         self._pending_nq_lines = 0
-        self._pending_graphs: set[str] = set()
+        self._pending_graphs: set[str] = set()      # graphs with additions waiting, as quads or as text
+        self._pending_nq_graphs: set[str] = set()   # those with text among them
 
     def replace_graph(self, graph, triples):
         self.remove_graph(graph)
@@ -145,8 +146,22 @@ class DiskTransaction(Transaction):
             lines = len(kept)
         self._pending_nq_lines += lines
         self._pending_graphs.add(graph)
+        self._pending_nq_graphs.add(graph)
         if self._pending_nq_lines >= self.NQ_BATCH:
             self._write_pending()
+
+    def remove(self, graph, triples):
+        """Removed from the store at once, and from the Python quads waiting to be added (so the order of
+        operations holds without writing those first: the build forgets a report's records among hundreds of
+        reports whose N-Quads wait for one bulk load)."""
+        g = ox.NamedNode(graph)
+        quads = {ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples}
+        if graph in self._pending_nq_graphs:   # text cannot be filtered: write it first
+            self._write_pending()
+        if graph in self._pending_graphs:
+            self._pending = [q for q in self._pending if q not in quads]
+        for q in quads:
+            self._ox.remove(q)
 
     def remove_graph(self, graph):
         if graph in self._pending_graphs:  # keep the order of operations: pending adds to it land first
@@ -179,7 +194,7 @@ class DiskTransaction(Transaction):
             except SyntaxError as exc:
                 raise StoreError(f"invalid N-Triples given to the store: {exc}") from None
             self._pending_nq, self._pending_nq_lines = [], 0
-        self._pending_graphs = set()
+        self._pending_graphs, self._pending_nq_graphs = set(), set()
 
     def _finish(self):
         self._write_pending()
