@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,27 @@ def built(tmp_path_factory):
     svc = KGService(store, Settings(base_iri=BASE, store=f"oxigraph:{tmp / 'store'}"))
     yield tmp, store, svc
     store.close()
+
+
+@contextmanager
+def _store_queries(store):
+    """The queries sent to the store inside the block (a list, filled as they run)."""
+    run = []
+    original = store.query
+    store.query = lambda q, **kw: run.append(q) or original(q, **kw)
+    try:
+        yield run
+    finally:
+        del store.query
+
+
+def _loaded_service(store, settings, gen) -> KGService:
+    """A service as a server starts one: what is saved for the generation loaded, nothing computed on a
+    request's behalf."""
+    svc = KGService(store, settings)
+    svc.warms_in_background = True
+    svc.load_saved(gen)
+    return svc
 
 
 def _rows(columns, rows, ix) -> list[tuple]:
@@ -157,16 +179,9 @@ def test_hub_pages_saved_then_answered_without_store_queries(built):
     t = __import__("kg.web.i18n", fromlist=["translator"]).translator("en")
     want_entity, want_view = warmed.entity(hub, "en"), analytics.instrument_view(warmed, hub, "en", t)
 
-    restarted = KGService(store, settings)
-    restarted.warms_in_background = True        # as in the server: nothing is computed on a request's behalf
-    restarted.load_saved(gen)
-    queries_run = []
-    original = store.query
-    store.query = lambda q, **kw: queries_run.append(q) or original(q, **kw)
-    try:
+    restarted = _loaded_service(store, settings, gen)
+    with _store_queries(store) as queries_run:
         got_entity, got_view = restarted.entity(hub, "en"), analytics.instrument_view(restarted, hub, "en", t)
-    finally:
-        del store.query
     assert queries_run == []
     assert got_entity["label"] == want_entity["label"] and got_entity["evidence"] == want_entity["evidence"]
     assert [(g.prop, g.total, [v.text for v in g.values]) for g in got_entity["incoming"]] == \
@@ -304,19 +319,12 @@ def test_a_bulk_build_saves_the_hub_pages_and_counts_a_small_rebuild_leaves_them
         gen = store.generation()
         assert citations.cache_file(store, gen, "hub-pages").exists()
         assert citations.cache_file(store, gen, "graph-stats").exists()
-        svc = KGService(store, settings)
-        svc.warms_in_background = True             # as in the server: nothing is computed on a request's behalf
-        svc.load_saved(gen)
-        queries_run = []
-        original = store.query
-        store.query = lambda q, **kw: queries_run.append(q) or original(q, **kw)
-        try:
+        svc = _loaded_service(store, settings, gen)
+        with _store_queries(store) as queries_run:
             hub = analytics.citation_index(svc).hubs[0]
             t = __import__("kg.web.i18n", fromlist=["translator"]).translator("zh")
             assert svc.entity(hub, "zh") is not None and analytics.instrument_view(svc, hub, "zh", t)["reports"]
             assert svc.graph_stats(wait=False) == {"quads": len(store), "graphs": len(store.graph_names())}
-        finally:
-            del store.query
         assert queries_run == []
 
         # one report changed: a new generation, its citation index saved, its pages left to the server
