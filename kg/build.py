@@ -277,11 +277,11 @@ def _quarantine(o: Outcome, settings: Settings) -> None:
     (q / (name + ".validation.txt")).write_text(o.validation, encoding="utf-8")
 
 
-ORPHANS = """PREFIX gk: <https://w3id.org/govkg/def#>
-DELETE {{ GRAPH <{entities}> {{ ?e ?p ?o }} }}
+# No PREFIX: the in-memory store joins a transaction's updates with ";", after which pyoxigraph refuses one.
+ORPHANS = """DELETE {{ GRAPH <{entities}> {{ ?e ?p ?o }} }}
 WHERE {{ {values}GRAPH <{entities}> {{ ?e ?p ?o }}
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?x ?q ?e }} FILTER(?g != <{entities}> && ?g != <{ontology}>) }}
-  FILTER NOT EXISTS {{ GRAPH <{entities}> {{ ?a gk:region ?e }} }} }}"""
+  FILTER NOT EXISTS {{ GRAPH <{entities}> {{ ?a <https://w3id.org/govkg/def#region> ?e }} }} }}"""
 # Past this many report graphs replaced or withdrawn in one commit, the orphan check scans every entity (as one
 # query) instead of only those the old graphs pointed at.
 ORPHAN_SCAN_OVER = 64
@@ -360,12 +360,11 @@ def build(paths: list[str], store, settings: Settings, *, jobs: int | None = Non
     bar = tqdm(total=len(todo), unit="report", desc="build", disable=not progress, file=sys.stderr)
 
     def forget(tx, g: str):
-        # The records say which triples to remove: a SPARQL update here would make the store write every
-        # report waiting for the transaction's bulk load first, one report at a time.
-        files = records.graphs.get(g)
-        if files:    # a graph never recorded has no records to delete
-            tx.remove(build_g, [t for key, fhash in files.items() for t in _build_record(g, key, fhash)])
-        records.forget(g)
+        # Not a SPARQL update: that would make the store write every report waiting for the transaction's bulk
+        # load first, one report at a time.
+        if g in records.graphs:    # a graph never recorded has no records to delete
+            tx.remove_subject(build_g, g)
+            records.forget(g)
 
     def record(tx, g: str, path: str, fhash: str):
         tx.add(build_g, _build_record(g, path, fhash))

@@ -76,12 +76,10 @@ class Transaction(ABC):
     @abstractmethod
     def remove_graph(self, graph: str) -> None: ...
 
-    def remove(self, graph: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
-        """Remove these triples from a named graph (those absent are ignored), after every change made so far in
-        the transaction. This default is a SPARQL DELETE DATA."""
-        lines = " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
-        if lines:
-            self.update(f"DELETE DATA {{ GRAPH <{graph}> {{ {lines} }} }}")
+    def remove_subject(self, graph: str, subject: str) -> None:
+        """Remove every triple of `subject` (an IRI) from a named graph, after every change made so far in the
+        transaction. This default is a SPARQL DELETE WHERE."""
+        self.update(f"DELETE WHERE {{ GRAPH <{graph}> {{ <{subject}> ?p ?o }} }}")
 
     def add_ntriples(self, graph: str, data: bytes | str) -> None:
         """Add N-Triples text (one triple a line, as pyoxigraph or rdflib write it) to a named graph. Same meaning

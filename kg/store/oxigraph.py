@@ -150,17 +150,16 @@ class DiskTransaction(Transaction):
         if self._pending_nq_lines >= self.NQ_BATCH:
             self._write_pending()
 
-    def remove(self, graph, triples):
+    def remove_subject(self, graph, subject):
         """Removed from the store at once, and from the Python quads waiting to be added (so the order of
         operations holds without writing those first: the build forgets a report's records among hundreds of
         reports whose N-Quads wait for one bulk load)."""
-        g = ox.NamedNode(graph)
-        quads = {ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples}
+        g, s = ox.NamedNode(graph), ox.NamedNode(subject)
         if graph in self._pending_nq_graphs:   # text cannot be filtered: write it first
             self._write_pending()
         if graph in self._pending_graphs:
-            self._pending = [q for q in self._pending if q not in quads]
-        for q in quads:
+            self._pending = [q for q in self._pending if not (q.subject == s and q.graph_name == g)]
+        for q in list(self._ox.quads_for_pattern(s, None, None, g)):
             self._ox.remove(q)
 
     def remove_graph(self, graph):

@@ -129,6 +129,48 @@ def test_two_files_of_one_report_are_both_unchanged_and_withdrawn_one_at_a_time(
     assert _build(folder, tmp_path).skipped == [str(folder / "c.txt")]
 
 
+@pytest.mark.parametrize("kind", ["oxigraph", "memory"])
+def test_build_records_of_two_files_with_other_bytes_are_replaced_whole_and_withdrawn(tmp_path, kind):
+    """One report from two files with different bytes: graph/build holds both paths and both hashes, read back
+    from the store (no saved copy, as after an upgrade, and always for the in-memory and remote stores). A change
+    of one file replaces the graph's records whole, and withdrawing both leaves none behind."""
+    from kg.store.memory import MemoryStore
+    from kg.store.oxigraph import OxigraphStore
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(REPORT, encoding="utf-8")
+    (folder / "b.txt").write_text(REPORT + "\n", encoding="utf-8")     # the same report, other bytes
+    store = OxigraphStore(tmp_path / "store") if kind == "oxigraph" else MemoryStore()
+    settings = _settings(tmp_path)
+    records_graph = settings.base_iri + "graph/build"
+
+    def run():
+        for saved in (tmp_path / "store").glob("web-cache/build-records*"):
+            saved.unlink()      # records read from the store
+        return build([str(folder)], store, settings, jobs=1, progress=False, log=lambda *a: None)
+
+    def records():
+        return sorted((str(r["p"]).rsplit("#", 1)[-1], str(r["o"])) for r in store.query(
+            f"SELECT ?p ?o WHERE {{ GRAPH <{records_graph}> {{ ?g ?p ?o }} }}").rows)
+
+    try:
+        assert len(run().accepted) == 2
+        first = records()
+        assert [p for p, _ in first] == ["sourceHash", "sourceHash", "sourcePath", "sourcePath"]
+        (folder / "b.txt").write_text(REPORT + "\n\n", encoding="utf-8")
+        assert run().accepted == [str(folder / "b.txt")]
+        second = records()
+        assert [p for p, _ in second] == ["sourceHash", "sourceHash", "sourcePath", "sourcePath"]
+        assert second != first
+        (folder / "a.txt").unlink()
+        (folder / "b.txt").unlink()
+        assert len(run().withdrawn) == 2
+        assert records() == []
+    finally:
+        store.close()
+
+
 def test_a_crashing_extractor_costs_one_file_not_the_build(tmp_path, monkeypatch, capsys):
     import kg.extract as extract_pkg
 
