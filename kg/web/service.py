@@ -193,8 +193,9 @@ class KGService:
 
     def precompute(self) -> None:
         """What a server saves beside the store for a generation (the citation index, the hubs' pages, the store's
-        quad and graph counts), computed and saved now: kg build calls it after publishing, so that no server computes them in
-        its first run after the build (seconds of its CPU, and heap that stays with it). Raises on failure."""
+        quad and graph counts), computed and saved now: kg build calls it after publishing, so that no server
+        computes them in its first run after the build (seconds of its CPU, and heap that stays with it). Raises on
+        failure."""
         self._warm_hubs_and_save()
         self.graph_stats()
 
